@@ -1,0 +1,75 @@
+"""The same happening reported by several outlets → one entry listing every source.
+
+Candidates must agree on type and theater, not contradict on actors, and lie within a time
+window; their texts must then be similar (rapidfuzz token-set ratio over normalised words).
+Greedy single pass, oldest first: an event joins the most similar open cluster or starts one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from rapidfuzz import fuzz
+
+from .model import Event, Item, SourceRef
+
+MAX_GAP = timedelta(hours=18)
+MIN_SIMILARITY = 62.0
+_STOP = frozenset("a an the of in on at to for and or by with from as is are was were has have "
+                  "had be been it its this that after over into says said say amid".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+@dataclass
+class Cluster:
+    event: Event                                  # the representative (first reported)
+    items: list[Item] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def refs(self) -> tuple[SourceRef, ...]:
+        seen, out = set(), []
+        for it in self.items:
+            if (it.source, it.link or it.uid) in seen:
+                continue
+            seen.add((it.source, it.link or it.uid))
+            out.append(SourceRef(it.source, it.title, it.link, it.published))
+        return tuple(out)
+
+
+def _compatible(c: Cluster, ev: Event, item: Item) -> bool:
+    if c.event.type != ev.type or c.event.theater != ev.theater:
+        return False
+    if item.published - c.items[-1].published > MAX_GAP:
+        return False
+    a, b = set(c.event.actors), set(ev.actors)
+    return not a or not b or bool(a & b)
+
+
+def cluster(pairs: list[tuple[Item, Event]]) -> list[Cluster]:
+    """Group (item, event) pairs, which must be sorted by publication time."""
+    clusters: list[Cluster] = []
+    for item, ev in pairs:
+        key = _norm(f"{item.title} {ev.text}")
+        best, best_score = None, MIN_SIMILARITY
+        for c in clusters:
+            if not _compatible(c, ev, item):
+                continue
+            if any(i.source == item.source and i.uid == item.uid for i in c.items):
+                best, best_score = c, 101.0      # a second event of the same item, same type/theater
+                break
+            score = max(fuzz.token_set_ratio(key, k) for k in c.keys)
+            if score >= best_score:
+                best, best_score = c, score
+        if best is None:
+            clusters.append(Cluster(ev, [item], [ev], [key]))
+        else:
+            best.items.append(item)
+            best.events.append(ev)
+            best.keys.append(key)
+    return clusters

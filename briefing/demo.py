@@ -1,0 +1,103 @@
+"""`briefing demo`: the whole pipeline, offline, on the bundled sample feeds.
+
+The feeds are served by a real HTTP server on 127.0.0.1 so the demo exercises the real fetch
+path. Their dates are shifted so that the samples' anchor time becomes "now": the demo brief
+is always today's.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .config import Config, load_config, parse_config
+from .pipeline import Progress, RunResult, run
+
+FEEDS_DIR = Path(__file__).resolve().parent / "demo_feeds"
+ANCHOR = datetime(2026, 1, 15, 6, 0, tzinfo=timezone.utc)   # see demo_feeds/README.md
+_RFC822 = re.compile(rb"(<pubDate>)([^<]+)(</pubDate>)")
+_ISO = re.compile(rb"(<(?:updated|published|dc:date)>)([^<]+)(</(?:updated|published|dc:date)>)")
+
+
+def shift_dates(xml: bytes, delta: timedelta) -> bytes:
+    """Move every feed date by `delta`, keeping each date's own format and offset."""
+    def rfc(m: re.Match) -> bytes:
+        try:
+            dt = parsedate_to_datetime(m[2].decode().strip())
+        except (TypeError, ValueError):
+            return m[0]
+        return m[1] + format_datetime(dt + delta).encode() + m[3]
+
+    def iso(m: re.Match) -> bytes:
+        try:
+            dt = datetime.fromisoformat(m[2].decode().strip().replace("Z", "+00:00"))
+        except ValueError:
+            return m[0]
+        return m[1] + (dt + delta).isoformat().encode() + m[3]
+
+    return _ISO.sub(iso, _RFC822.sub(rfc, xml))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    feeds: dict[str, bytes] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        body = self.feeds.get(self.path)
+        if body is None:
+            self.send_error(503 if self.path == "/offline.xml" else 404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _demo_config(base: Config | None, urls: dict[str, str], out_dir: Path) -> Config:
+    data = {"sources": [{"name": n, "url": u} for n, u in urls.items()],
+            "output_dir": str(out_dir), "database": str(out_dir / "demo.sqlite3"),
+            "fetch": {"deadline": 10}}
+    if base is not None:
+        data.update({"title": base.title, "timezone": base.timezone,
+                     "window_hours": base.window_hours,
+                     "subscribers": [s.model_dump(exclude_none=True) for s in base.subscribers],
+                     "classification": base.classification, "paper_size": base.paper_size,
+                     "templates_dir": str(base.templates_dir) if base.templates_dir else None,
+                     "taxonomy": base.taxonomy})
+    data = {k: v for k, v in data.items() if v is not None}
+    data.setdefault("title", "Morning Security Brief (demo)")
+    return parse_config(data)
+
+
+def _feed_name(path: Path) -> str:
+    m = re.search(rb"<title>(?:<!\[CDATA\[)?([^<\]]{1,80})", path.read_bytes())
+    return m[1].decode("utf-8", "replace").strip() if m else path.stem
+
+
+def run_demo(config_path: str, *, out_dir: Path | None = None, now: datetime | None = None,
+             progress: Progress = lambda _m: None) -> RunResult:
+    base = load_config(config_path) if Path(config_path).exists() else None
+    now = now or datetime.now(timezone.utc)
+    delta = now - ANCHOR
+    files = sorted(FEEDS_DIR.glob("*.xml"))
+    _Handler.feeds = {f"/{p.name}": shift_dates(p.read_bytes(), delta) for p in files}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = f"http://127.0.0.1:{server.server_address[1]}"
+        urls = {_feed_name(p): f"{root}/{p.name}" for p in files}
+        # One source that is down, so the demo shows how a failing feed is reported.
+        urls["Regional Radio (offline sample)"] = f"{root}/offline.xml"
+        out = out_dir or ((base.output_dir if base else Path("output")) / "demo")
+        config = _demo_config(base, urls, out)
+        progress(f"demo: serving {len(files)} sample feeds on {root}")
+        return run(config, now=now, progress=progress)
+    finally:
+        server.shutdown()
+        server.server_close()

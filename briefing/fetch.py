@@ -1,0 +1,283 @@
+"""Fetch stage: concurrent, bounded, conditional GET of every source (the only httpx user).
+
+Every per-feed problem becomes ``Fetched(ok=False, error="one line")``; nothing here raises
+for a single bad feed. Guards, because feeds and their servers are untrusted:
+- connect/read timeouts *and* an overall deadline per feed (httpx timeouts are per read, so a
+  server dripping a byte a second would otherwise hold the run forever);
+- a cap on raw and decompressed bytes, decompressing ourselves with a bounded zlib object
+  (a 50 KB gzip bomb must not become 10 GB in memory);
+- redirects followed by hand, at most ``max_redirects`` hops, each one http/https only.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import errno
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .model import Fetched, Source, Validators
+
+DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; briefing/0.1; daily security brief; feed reader)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Limits applied to every feed; seconds and bytes."""
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    deadline: float = 20.0               # whole request + body, per feed
+    max_bytes: int = 10 * 1024 * 1024    # raw and decompressed
+    max_redirects: int = 3
+    concurrency: int = 16
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+class FeedError(Exception):
+    """A per-feed failure whose message is already the one line the user sees."""
+
+
+def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | None = None,
+              settings: FetchSettings = FetchSettings(),
+              transport: httpx.AsyncBaseTransport | None = None) -> list[Fetched]:
+    """Fetch all sources concurrently; results in the order of ``sources``.
+
+    ``validators`` maps a source URL to the ETag/Last-Modified remembered from the last run.
+    Synchronous; safe to call from inside a running event loop (runs in a helper thread then).
+    """
+    coro_factory = lambda: _fetch_all(list(sources), dict(validators or {}), settings, transport)  # noqa: E731
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro_factory())
+    # asyncio.run() refuses to nest: give the work its own loop in a thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coro_factory())).result()
+
+
+async def _fetch_all(sources: list[Source], validators: dict[str, Validators],
+                     settings: FetchSettings, transport: httpx.AsyncBaseTransport | None) -> list[Fetched]:
+    timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                            write=settings.read_timeout, pool=settings.deadline)
+    limits = httpx.Limits(max_connections=max(1, settings.concurrency), max_keepalive_connections=8)
+    semaphore = asyncio.Semaphore(max(1, settings.concurrency))
+    # trust_env=False: a stray HTTP(S)_PROXY/NETRC on the host must not reroute or re-auth feeds.
+    async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False,
+                                 trust_env=False, transport=transport) as client:
+        async def one(source: Source) -> Fetched:
+            async with semaphore:   # the deadline starts when the feed's turn comes, not before
+                return await _fetch_one(client, source, validators.get(source.url, Validators()), settings)
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+
+
+async def _fetch_one(client: httpx.AsyncClient, source: Source, old: Validators,
+                     settings: FetchSettings) -> Fetched:
+    """One feed, never raising: the overall deadline wraps request, redirects and body."""
+    start = time.monotonic()
+    try:
+        result = await asyncio.wait_for(_get(client, source, old, settings), settings.deadline)
+        return dataclasses.replace(result, elapsed=time.monotonic() - start)
+    except FeedError as exc:
+        error = str(exc)
+    except TimeoutError:  # only wait_for raises this; httpx timeouts are mapped inside _get
+        error = f"timed out after {settings.deadline:g} s (overall deadline)"
+    except Exception as exc:  # noqa: BLE001 - a per-feed bug must not sink the whole run
+        error = f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+    return Fetched(source=source, ok=False, error=error, validators=old,
+                   elapsed=time.monotonic() - start)
+
+
+async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
+               settings: FetchSettings) -> Fetched:
+    headers = {"User-Agent": settings.user_agent,
+               # only what we can decompress safely ourselves (no br/zstd)
+               "Accept-Encoding": "gzip, deflate",
+               "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
+                         "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"}
+    if old.etag:
+        headers["If-None-Match"] = old.etag
+    if old.last_modified:
+        headers["If-Modified-Since"] = old.last_modified
+    url, seen = source.url, set()
+    for hop in range(settings.max_redirects + 1):
+        _check_scheme(url, redirected=hop > 0)
+        seen.add(url)
+        try:
+            request = client.build_request("GET", url, headers=headers)
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise FeedError(_describe(exc, settings)) from None
+        try:
+            if response.status_code in _REDIRECTS:
+                location = response.headers.get("location")
+                if not location:
+                    raise FeedError(f"HTTP {response.status_code} redirect without a Location header")
+                nxt = urljoin(url, location.strip())
+                if nxt in seen:
+                    raise FeedError(f"redirect loop at {_short(nxt)}")
+                url = nxt
+                continue
+            return await _finish(response, source, url, old, settings)
+        finally:
+            await response.aclose()
+    raise FeedError(f"too many redirects (more than {settings.max_redirects})")
+
+
+async def _finish(response: httpx.Response, source: Source, url: str, old: Validators,
+                  settings: FetchSettings) -> Fetched:
+    """Turn the final response into a Fetched: 304, HTTP error, or a capped, decoded body."""
+    validators = Validators(etag=response.headers.get("etag") or old.etag,
+                            last_modified=response.headers.get("last-modified") or old.last_modified)
+    content_type = response.headers.get("content-type")
+    if response.status_code == 304:
+        return Fetched(source=source, ok=True, status=304, not_modified=True, final_url=url,
+                       content_type=content_type, validators=validators)
+    if not 200 <= response.status_code < 300:
+        reason = response.reason_phrase or ""
+        raise FeedError(f"HTTP {response.status_code} {reason}".strip())
+    body = await _read_body(response, settings)
+    return Fetched(source=source, ok=True, body=body, status=response.status_code,
+                   content_type=content_type, final_url=url, validators=validators)
+
+
+async def _read_body(response: httpx.Response, settings: FetchSettings) -> bytes:
+    cap = settings.max_bytes
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise FeedError(f"body too large ({_mb(int(declared))} declared, limit {_mb(cap)})")
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    decoder = _Decoder(encoding, cap)
+    raw_total = 0
+    parts: list[bytes] = []
+    try:
+        async for chunk in response.aiter_raw():
+            raw_total += len(chunk)
+            if raw_total > cap:
+                raise FeedError(f"body larger than the {_mb(cap)} limit")
+            parts.append(decoder.feed(chunk))
+    except httpx.HTTPError as exc:
+        raise FeedError(_describe(exc, settings)) from None
+    parts.append(decoder.flush())
+    return b"".join(parts)
+
+
+class _Decoder:
+    """Content-Encoding decoder that never produces more than ``cap`` bytes in total."""
+
+    def __init__(self, encoding: str, cap: int) -> None:
+        self.encoding, self.cap, self.total = encoding, cap, 0
+        if encoding in ("", "identity"):
+            self._wbits: int | None = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._wbits = 16 + zlib.MAX_WBITS
+        elif encoding == "deflate":
+            self._wbits = zlib.MAX_WBITS     # zlib-wrapped; raw deflate tried on first error
+        else:
+            raise FeedError(f"unsupported Content-Encoding {encoding!r}")
+        self._z = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._started = False
+
+    def _count(self, out: bytes) -> bytes:
+        self.total += len(out)
+        if self.total > self.cap:
+            if self._z is None:
+                raise FeedError(f"body larger than the {_mb(self.cap)} limit")
+            raise FeedError(f"decompressed body larger than the {_mb(self.cap)} limit (compression bomb?)")
+        return out
+
+    def feed(self, data: bytes) -> bytes:
+        if self._z is None:
+            return self._count(data)
+        out: list[bytes] = []
+        while data:
+            try:
+                # max_length bounds every step, so a bomb is stopped after cap+1 bytes
+                piece = self._z.decompress(data, self.cap - self.total + 1)
+            except zlib.error as exc:
+                if self.encoding == "deflate" and not self._started and self._wbits == zlib.MAX_WBITS:
+                    self._wbits = -zlib.MAX_WBITS    # some servers send raw deflate
+                    self._z = zlib.decompressobj(self._wbits)
+                    continue
+                raise FeedError(f"corrupt {self.encoding} data: {exc}") from None
+            self._started = True
+            out.append(self._count(piece))
+            data = self._z.unconsumed_tail
+            if self._z.eof and self._z.unused_data:   # concatenated gzip members
+                data = self._z.unused_data
+                self._z = zlib.decompressobj(self._wbits)
+        return b"".join(out)
+
+    def flush(self) -> bytes:
+        if self._z is None:
+            return b""
+        # a truncated stream keeps what decoded so far, still within the cap
+        return self._count(self._z.flush(self.cap - self.total + 1))
+
+
+def _check_scheme(url: str, redirected: bool) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FeedError(f"invalid URL {_short(url)}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        what = "redirect to" if redirected else "unsupported URL scheme in"
+        raise FeedError(f"{what} {scheme or 'scheme-less'}: URL refused (only http/https)")
+    if not parts.hostname:
+        raise FeedError(f"invalid URL {_short(url)} (no host)")
+
+
+def _describe(exc: httpx.HTTPError, settings: FetchSettings) -> str:
+    """One plain line for a transport failure."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connect timed out after {settings.connect_timeout:g} s"
+    if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
+        return f"read timed out after {settings.read_timeout:g} s"
+    if isinstance(exc, httpx.PoolTimeout):
+        return f"timed out waiting for a connection after {settings.deadline:g} s"
+    chain = _causes(exc)
+    if any(isinstance(c, ConnectionRefusedError) or getattr(c, "errno", None) == errno.ECONNREFUSED
+           for c in chain) or "refused" in str(exc).lower():
+        return "connection refused"
+    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in str(exc).lower() \
+            or "nodename nor servname" in str(exc).lower() or "temporary failure in name resolution" in str(exc).lower():
+        return "DNS lookup failed (unknown host)"
+    if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in str(exc).lower():
+        return f"TLS error: {_one_line(str(exc))}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server broke the HTTP protocol: {_one_line(str(exc))}"
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed: {_one_line(str(exc))}"
+    if isinstance(exc, httpx.ReadError):
+        return f"connection lost while reading: {_one_line(str(exc))}"
+    return f"{type(exc).__name__}: {_one_line(str(exc))}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    out, cur = [], exc
+    while cur is not None and len(out) < 10:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split()) or "no detail"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short(url: str) -> str:
+    return _one_line(url, 120)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:.3g} MB" if n >= 1048576 else f"{n:,} bytes"

@@ -1,0 +1,163 @@
+"""Frozen dataclasses passed from stage to stage (see DESIGN.md: one object per boundary)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    """One feed listed in feeds.yaml."""
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Conditional-GET validators remembered per source."""
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of fetching one source. A failure is a value, never an exception."""
+    source: Source
+    ok: bool
+    body: bytes = b""
+    status: int | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+    validators: Validators = field(default_factory=Validators)
+    not_modified: bool = False          # 304: ok, no body, nothing new
+    error: str | None = None            # one human-readable line when not ok
+    elapsed: float = 0.0                # seconds
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feed entry, cleaned: plain-text title and summary, absolute http(s) link or ''."""
+    source: str                         # Source.name
+    uid: str                            # stable id: guid, else link, else content hash
+    title: str
+    summary: str
+    link: str
+    published: datetime                 # aware, UTC
+    dated: bool = True                  # False when the feed gave no usable date (first-seen time used)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """Items parsed from one Fetched; `error` set when the feed could not be used."""
+    source: Source
+    items: tuple[Item, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event found in an item's text (contract: `briefing tag` events)."""
+    type: str                           # "incident" | "threat" | "deployment"
+    theater: str | None
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    fatalities: int | None = None
+    text: str = ""                      # the sentence it came from
+    cues: tuple[str, ...] = ()          # words/patterns that justified it
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """Extraction result for one item; item-level lists are the union over events, main first."""
+    types: tuple[str, ...] = ()
+    theaters: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An item as read back from the store, with its tagging once extracted."""
+    item: Item
+    first_seen: datetime
+    tagging: Tagging | None = None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """Per-source state kept across runs."""
+    name: str
+    url: str
+    ok: bool | None = None              # outcome of the latest attempt; None = never tried
+    error: str | None = None            # latest error text
+    last_ok: datetime | None = None
+    last_attempt: datetime | None = None
+    failing_since: datetime | None = None
+    consecutive_failures: int = 0
+    items_last: int = 0                 # items parsed on the latest attempt
+    validators: Validators = field(default_factory=Validators)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One outlet's report behind a brief entry."""
+    name: str
+    title: str
+    link: str
+    published: datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the brief: an event with every source that reported it."""
+    id: str                             # stable anchor within the brief
+    type: str
+    theater: str
+    actors: tuple[str, ...]
+    targets: tuple[str, ...]
+    fatalities: int | None
+    text: str
+    cues: tuple[str, ...]
+    published: datetime                 # earliest report, UTC
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class TheaterSection:
+    theater: str
+    incidents: tuple[Entry, ...] = ()
+    threats: tuple[Entry, ...] = ()
+    deployments: tuple[Entry, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.incidents) + len(self.threats) + len(self.deployments)
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    name: str
+    url: str
+    ok: bool
+    error: str | None
+    items: int                          # items from this source inside the window
+    last_ok: datetime | None = None
+    failing_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    date: str                           # YYYY-MM-DD in the configured timezone
+    timezone: str
+    window_start: datetime              # UTC
+    window_end: datetime                # UTC
+    generated: datetime                 # UTC
+    sections: tuple[TheaterSection, ...]
+    sources: tuple[SourceStatus, ...]
+    items_in_window: int = 0
+    classification: str | None = None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for s in self.sections for e in (*s.incidents, *s.threats, *s.deployments))

@@ -1,0 +1,196 @@
+"""Parse stage: fetched bytes → clean ``Item``s (the only feedparser and nh3 user).
+
+Feeds are untrusted. feedparser only ever sees bytes we fetched, wrapped in a file object
+(given raw ``bytes`` it first tries ``open(bytes)`` — a body reading "/etc/passwd" would be
+read from disk). Titles and summaries leave as plain text, links as absolute http(s) or ''.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import feedparser
+import nh3
+
+from .model import Fetched, Item, ParsedFeed
+
+MAX_ITEMS = 2000
+MAX_TITLE = 500
+MAX_SUMMARY = 5000
+MAX_UID = 512
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=2)
+
+# Elements whose *content* is never text a reader should see.
+_DROP_CONTENT = {"script", "style", "iframe", "noscript", "template", "object", "embed",
+                 "applet", "svg", "math", "head", "textarea", "select", "frameset", "noembed"}
+# Block-level tags: put a space where they start/end so "<p>a</p><p>b</p>" reads "a b".
+_BLOCK = re.compile(r"<(/?)(br|p|div|li|ul|ol|tr|td|th|h[1-6]|blockquote|section|article|header|"
+                    r"footer|table|hr|dd|dt|dl|pre|figure|figcaption|aside|nav|main)\b", re.I)
+_TAGLIKE = re.compile(r"<[A-Za-z/!?]")
+# C0/C1 controls, bidi overrides/isolates (spoofing), zero-width chars, BOM, noncharacters.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]")
+_URL_STRIP = re.compile(r"[\x00-\x20\x7f]")   # browsers drop tabs/newlines inside URLs: "java\tscript:"
+
+
+def clean_text(text: str, limit: int | None = None) -> str:
+    """HTML (or already-plain text) → one line of plain text, safe to show anywhere.
+
+    Tags stripped (script/style/iframe… with their content), entities unescaped, controls
+    and bidi overrides dropped, whitespace collapsed; cut to ``limit`` characters with "…".
+    """
+    if not text:
+        return ""
+    text = _scrub(text[: limit * 40] if limit else text)   # bound the work on giant inputs
+    for _ in range(3):      # double-escaped HTML ("&lt;p&gt;") is common in feeds: peel it
+        if "<" not in text and "&" not in text:
+            break
+        text = _BLOCK.sub(r" <\1\2", text)
+        text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags=_DROP_CONTENT,
+                                       attributes={}, strip_comments=True))
+        if not _TAGLIKE.search(text):
+            break
+    else:
+        text = re.sub(r"<[^>]*>?", " ", text)   # still tag-like after 3 rounds: remove outright
+    text = " ".join(_INVISIBLE.sub("", text).split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def safe_url(url: str, base: str | None = None) -> str:
+    """Absolute http(s) URL, resolved against ``base``; '' for anything else (javascript:, data:, file:…)."""
+    if not url or not isinstance(url, str) or len(url) > 4096:
+        return ""
+    url = _URL_STRIP.sub(lambda m: "%20" if m.group() == " " else "", _scrub(url.strip()))
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return ""
+        parts.port  # noqa: B018 - raises ValueError on a bogus port
+    except ValueError:
+        return ""
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower()))
+
+
+def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
+    """Items of one fetched feed, or a ParsedFeed with a one-line ``error``. Never raises."""
+    source = fetched.source
+    if not fetched.ok:
+        return ParsedFeed(source=source, error=fetched.error or "fetch failed")
+    if fetched.not_modified:
+        return ParsedFeed(source=source)            # 304: nothing new, and not an error
+    if not fetched.body.strip():
+        return ParsedFeed(source=source, error="not a feed: empty response")
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    base = safe_url(fetched.final_url or source.url)
+    headers = {"content-location": base or ""}
+    if fetched.content_type:
+        headers["content-type"] = fetched.content_type
+    try:
+        parsed = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers,
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one feed must not stop the run
+        return ParsedFeed(source=source, error=f"not a feed: parser failed ({type(exc).__name__})")
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("version"):
+            return ParsedFeed(source=source)        # a valid, empty feed
+        return ParsedFeed(source=source, error=_not_a_feed(fetched, parsed))
+    items: list[Item] = []
+    for entry in entries[:MAX_ITEMS]:
+        try:
+            items.append(_item(entry, source.name, base, now))
+        except Exception:  # noqa: BLE001 - skip one malformed entry, keep the rest
+            continue
+    return ParsedFeed(source=source, items=tuple(items))
+
+
+def _not_a_feed(fetched: Fetched, parsed: Any) -> str:
+    head = fetched.body[:1024].lstrip().lower()
+    ctype = (fetched.content_type or "").lower()
+    if "html" in ctype and "xhtml" not in ctype or head.startswith((b"<!doctype html", b"<html")) \
+            or b"<html" in head:
+        return "not a feed (got an HTML page)"
+    if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+        exc = parsed["bozo_exception"]
+        reason = " ".join(str(getattr(exc, "getMessage", lambda: exc)()).split()) or type(exc).__name__
+        return f"not a feed: {reason[:200]}"
+    return "not a feed (no RSS, Atom or RDF content found)"
+
+
+def _item(entry: Any, source_name: str, base: str, now: datetime) -> Item:
+    title = clean_text(_text(entry.get("title")), MAX_TITLE)
+    summary = clean_text(_summary_html(entry), MAX_SUMMARY)
+    link = safe_url(_text(entry.get("link")), base or None)
+    if not link:    # the main link was unusable: first http(s) alternate instead
+        for candidate in entry.get("links") or []:
+            if candidate.get("rel", "alternate") == "alternate":
+                link = safe_url(_text(candidate.get("href")), base or None)
+                if link:
+                    break
+    published, dated = _date(entry, now)
+    return Item(source=source_name, uid=_uid(entry, link, title, summary, base), title=title,
+                summary=summary, link=link, published=published, dated=dated)
+
+
+def _summary_html(entry: Any) -> str:
+    summary = _text(entry.get("summary"))
+    if summary:
+        return summary
+    for content in entry.get("content") or []:
+        value = _text(content.get("value"))
+        if value:
+            return value
+    return ""
+
+
+def _uid(entry: Any, link: str, title: str, summary: str, base: str) -> str:
+    """Stable id, namespaced by kind so a guid never collides with a link or a hash."""
+    guid = " ".join(_INVISIBLE.sub("", _text(entry.get("id"))).split())
+    if guid:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", guid):
+            guid = f"{base}#{guid}"     # bare guids ("1234") are only unique within one feed
+        if len(guid) > MAX_UID:
+            return "guid-sha1:" + hashlib.sha1(guid.encode("utf-8", "replace")).hexdigest()
+        return "guid:" + guid
+    if link:
+        return "link:" + link[:MAX_UID]
+    digest = hashlib.sha1(f"{title}\n{summary}".encode("utf-8", "replace")).hexdigest()
+    return "sha1:" + digest
+
+
+def _date(entry: Any, now: datetime) -> tuple[datetime, bool]:
+    """Aware UTC date from the entry, or (now, False) when missing or absurd."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if not value:
+            continue
+        try:
+            when = datetime(*value[:6], tzinfo=timezone.utc)   # feedparser normalises to UTC
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if EARLIEST <= when <= now + FUTURE_SLACK:
+            return when, True
+    return now.astimezone(timezone.utc), False
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _scrub(text: str) -> str:
+    """Lone surrogates (from odd decodings) would make nh3's Rust side raise."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")

@@ -1,0 +1,84 @@
+"""Jinja environment → brief.html; the brief as data → brief.json. The only module importing jinja2.
+
+User templates are searched before the built-ins (`templates_dir` in feeds.yaml); a user
+template can `{% extends "builtin/brief.html.j2" %}` and override one block. Templates run in
+Jinja's immutable sandbox with autoescape on and StrictUndefined, so a typo fails loudly in
+`briefing check` instead of printing nothing at 06:00.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    TemplateError)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .model import Brief, Entry
+from .parse import safe_url
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = BUILTIN_TEMPLATES / "static"
+TEMPLATE = "brief.html.j2"
+
+
+class RenderError(Exception):
+    """A template is broken: a whole-run problem."""
+
+
+def environment(user_dir: Path | None, tz: ZoneInfo) -> ImmutableSandboxedEnvironment:
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders += [FileSystemLoader(str(BUILTIN_TEMPLATES)),
+                PrefixLoader({"builtin": FileSystemLoader(str(BUILTIN_TEMPLATES))})]
+    env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
+                                        undefined=StrictUndefined, trim_blocks=True,
+                                        lstrip_blocks=True)
+
+    def local(dt: datetime, fmt: str = "%H:%M") -> str:
+        return dt.astimezone(tz).strftime(fmt)
+
+    env.filters["local"] = local
+    # Autoescape does not stop javascript: in href; only http(s) links survive.
+    env.filters["href"] = lambda url: safe_url(url or "")
+    env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    return env
+
+
+def render_html(brief: Brief, *, user_dir: Path | None, tz: ZoneInfo, paper_size: str = "A4",
+                for_pdf: bool = False) -> str:
+    env = environment(user_dir, tz)
+    try:
+        return env.get_template(TEMPLATE).render(brief=brief, paper_size=paper_size,
+                                                 for_pdf=for_pdf)
+    except TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"template error{where}: {exc.message or exc}") from None
+
+
+def _entry_json(e: Entry) -> dict:
+    return {"id": e.id, "type": e.type, "theater": e.theater, "actors": list(e.actors),
+            "targets": list(e.targets), "fatalities": e.fatalities, "text": e.text,
+            "cues": list(e.cues), "published": e.published.isoformat(),
+            "sources": [{"name": s.name, "title": s.title, "link": s.link,
+                         "published": s.published.isoformat()} for s in e.sources]}
+
+
+def brief_json(brief: Brief) -> str:
+    """brief.json (contract in DESIGN.md): everything the HTML and PDF show, as data."""
+    data = {
+        "title": brief.title,
+        "date": brief.date,
+        "timezone": brief.timezone,
+        "generated": brief.generated.isoformat(),
+        "window": {"start": brief.window_start.isoformat(), "end": brief.window_end.isoformat()},
+        "items_in_window": brief.items_in_window,
+        "theaters": [{"theater": s.theater, "events": s.count} for s in brief.sections],
+        "events": [_entry_json(e) for e in brief.entries],
+        "sources": [{"name": s.name, "url": s.url, "ok": s.ok, "error": s.error, "items": s.items,
+                     "last_ok": s.last_ok.isoformat() if s.last_ok else None,
+                     "failing_since": s.failing_since.isoformat() if s.failing_since else None}
+                    for s in brief.sources],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)

@@ -1,0 +1,220 @@
+"""SQLite store: items (deduplicated), per-source health and validators, runs.
+
+The only module that imports sqlite3. Each source's items and its health are written in one
+transaction, so a run killed half-way leaves every source either fully recorded or untouched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .model import Event, Fetched, Item, ParsedFeed, SourceHealth, StoredItem, Tagging, Validators
+
+# Each entry migrates the schema from version i to i+1; never edit a shipped entry, append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        link TEXT NOT NULL,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        published TEXT NOT NULL,          -- ISO 8601, UTC, sortable
+        dated INTEGER NOT NULL,
+        first_seen TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        tagging TEXT,                      -- JSON of Tagging, NULL until extracted
+        tagger TEXT,                       -- extractor version that produced `tagging`
+        UNIQUE (source, uid)
+    );
+    CREATE INDEX items_published ON items (published);
+    CREATE INDEX items_hash ON items (source, content_hash);
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        ok INTEGER,
+        error TEXT,
+        last_ok TEXT,
+        last_attempt TEXT,
+        failing_since TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        items_last INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        as_of TEXT NOT NULL,
+        status TEXT NOT NULL,              -- running | ok | failed
+        sources_ok INTEGER, sources_failed INTEGER, items_new INTEGER, events INTEGER,
+        detail TEXT
+    );
+    """,
+]
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def content_hash(item: Item) -> str:
+    return hashlib.sha1(f"{item.title}\n{item.summary}".encode("utf-8", "replace")).hexdigest()
+
+
+def tagging_to_json(t: Tagging) -> str:
+    return json.dumps(asdict(t), ensure_ascii=False)
+
+
+def tagging_from_json(text: str) -> Tagging:
+    d = json.loads(text)
+    events = tuple(Event(**{**e, "actors": tuple(e["actors"]), "targets": tuple(e["targets"]),
+                            "cues": tuple(e["cues"])}) for e in d["events"])
+    return Tagging(tuple(d["types"]), tuple(d["theaters"]), tuple(d["actors"]), events)
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for i in range(version, len(MIGRATIONS)):
+            # executescript commits first; the explicit BEGIN makes each migration atomic.
+            self.db.executescript(f"BEGIN; {MIGRATIONS[i]}; PRAGMA user_version = {i + 1}; COMMIT;")
+
+    # -- sources ----------------------------------------------------------------------------
+    def validators(self) -> dict[str, Validators]:
+        rows = self.db.execute("SELECT name, etag, last_modified FROM sources").fetchall()
+        return {r["name"]: Validators(r["etag"], r["last_modified"]) for r in rows}
+
+    def health(self) -> dict[str, SourceHealth]:
+        out = {}
+        for r in self.db.execute("SELECT * FROM sources"):
+            out[r["name"]] = SourceHealth(
+                name=r["name"], url=r["url"], ok=None if r["ok"] is None else bool(r["ok"]),
+                error=r["error"], last_ok=_dt(r["last_ok"]), last_attempt=_dt(r["last_attempt"]),
+                failing_since=_dt(r["failing_since"]), consecutive_failures=r["consecutive_failures"],
+                items_last=r["items_last"], validators=Validators(r["etag"], r["last_modified"]))
+        return out
+
+    def record(self, fetched: Fetched, parsed: ParsedFeed | None, now: datetime) -> int:
+        """Store one source's outcome: its new items and its health, atomically. Returns new items."""
+        src = fetched.source
+        error = fetched.error if not fetched.ok else (parsed.error if parsed else None)
+        ok = error is None
+        items = parsed.items if parsed else ()
+        new = 0
+        with self._tx():
+            for it in items:
+                h = content_hash(it)
+                dup = self.db.execute(
+                    "SELECT 1 FROM items WHERE source=? AND (uid=? OR content_hash=?) LIMIT 1",
+                    (it.source, it.uid, h)).fetchone()
+                if dup:
+                    continue
+                self.db.execute(
+                    "INSERT INTO items (source, uid, link, title, summary, published, dated,"
+                    " first_seen, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (it.source, it.uid, it.link, it.title, it.summary, _iso(it.published),
+                     int(it.dated), _iso(now), h))
+                new += 1
+            prev = self.db.execute("SELECT * FROM sources WHERE name=?", (src.name,)).fetchone()
+            failures = 0 if ok else (prev["consecutive_failures"] if prev else 0) + 1
+            failing_since = None if ok else (
+                prev["failing_since"] if prev and prev["failing_since"] else _iso(now))
+            # Keep the old validators when a fetch failed: they are still the server's last word.
+            etag = fetched.validators.etag if ok else (prev["etag"] if prev else None)
+            lm = fetched.validators.last_modified if ok else (prev["last_modified"] if prev else None)
+            if ok and fetched.not_modified and prev:
+                etag, lm = etag or prev["etag"], lm or prev["last_modified"]
+            self.db.execute(
+                "INSERT INTO sources (name, url, ok, error, last_ok, last_attempt, failing_since,"
+                " consecutive_failures, items_last, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(name) DO UPDATE SET url=excluded.url, ok=excluded.ok, error=excluded.error,"
+                " last_ok=COALESCE(excluded.last_ok, sources.last_ok), last_attempt=excluded.last_attempt,"
+                " failing_since=excluded.failing_since, consecutive_failures=excluded.consecutive_failures,"
+                " items_last=excluded.items_last, etag=excluded.etag, last_modified=excluded.last_modified",
+                (src.name, src.url, int(ok), error, _iso(now) if ok else None, _iso(now), failing_since,
+                 failures, len(items), etag, lm))
+        return new
+
+    # -- items ------------------------------------------------------------------------------
+    def items_between(self, start: datetime, end: datetime) -> list[StoredItem]:
+        """Items published in [start, end), oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM items WHERE published >= ? AND published < ? ORDER BY published, id",
+            (_iso(start), _iso(end))).fetchall()
+        return [self._stored(r) for r in rows]
+
+    def _stored(self, r: sqlite3.Row) -> StoredItem:
+        item = Item(source=r["source"], uid=r["uid"], title=r["title"], summary=r["summary"],
+                    link=r["link"], published=datetime.fromisoformat(r["published"]),
+                    dated=bool(r["dated"]))
+        tagging = tagging_from_json(r["tagging"]) if r["tagging"] else None
+        return StoredItem(item, datetime.fromisoformat(r["first_seen"]), tagging)
+
+    def untagged(self, start: datetime, end: datetime, tagger: str) -> list[tuple[int, Item]]:
+        rows = self.db.execute(
+            "SELECT * FROM items WHERE published >= ? AND published < ?"
+            " AND (tagging IS NULL OR tagger IS NOT ?)", (_iso(start), _iso(end), tagger)).fetchall()
+        return [(r["id"], self._stored(r).item) for r in rows]
+
+    def save_taggings(self, rows: list[tuple[int, Tagging]], tagger: str) -> None:
+        with self._tx():
+            self.db.executemany("UPDATE items SET tagging=?, tagger=? WHERE id=?",
+                                [(tagging_to_json(t), tagger, i) for i, t in rows])
+
+    # -- runs -------------------------------------------------------------------------------
+    def start_run(self, as_of: datetime, now: datetime) -> int:
+        cur = self.db.execute("INSERT INTO runs (started, as_of, status) VALUES (?,?, 'running')",
+                              (_iso(now), _iso(as_of)))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, now: datetime, status: str, *, sources_ok: int = 0,
+                   sources_failed: int = 0, items_new: int = 0, events: int = 0,
+                   detail: str | None = None) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished=?, status=?, sources_ok=?, sources_failed=?, items_new=?,"
+            " events=?, detail=? WHERE id=?",
+            (_iso(now), status, sources_ok, sources_failed, items_new, events, detail, run_id))
+
+    def runs(self, limit: int = 10) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def _tx(self):
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (sqlite3's own context manager
+    does not begin transactions in autocommit mode)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
