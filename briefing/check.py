@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from .config import ConfigError, load_config
-from .model import Brief, Entry, SourceRef, SourceStatus, TheaterSection
+from .model import Brief, Entry, SourceRef, SourceStatus, TheaterSection, Trend
 from .pipeline import Progress
 
 
@@ -25,8 +25,12 @@ def sample_brief(title: str, tz_name: str, classification: str | None) -> Brief:
     sources = (SourceStatus("Sample Wire", "https://example.org/rss", True, None, 2, end),
                SourceStatus("Sample Down", "https://example.org/down", False, "HTTP 503", 0, None,
                             end - timedelta(days=1)))
+    trends = (Trend("Sampleland", 2, 1, 0.6, "escalating", (0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 2)),
+              Trend("Sample Sea", 1, 0, 0.0, "new", (0,) * 13 + (1,)))
+    days = tuple((end - timedelta(days=13 - i)).date().isoformat() for i in range(14))
     return Brief(title, end.date().isoformat(), tz_name, end - timedelta(hours=24), end, end,
-                 sections, sources, 5, classification)
+                 sections, sources, 5, classification, takeaways=sections[0].incidents,
+                 trends=trends, days=days, coverage_gaps=("Sample Coast",))
 
 
 def check(config_path: str, progress: Progress = lambda _m: None) -> list[str]:

@@ -68,6 +68,75 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_send(args) -> int:
+    from .config import load_config
+    from .pipeline import send_day
+
+    config = load_config(args.config)
+    result = send_day(config, args.date, resend=args.resend, progress=_progress)
+    failed = [d for d in result.deliveries if d.status == "failed"]
+    for d in result.deliveries:
+        print(f"{d.subscriber}: {d.status} ({d.edition})" + (f": {d.error}" if d.error else ""),
+              file=sys.stderr)
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_status(args) -> int:
+    from datetime import timezone
+
+    from .config import load_config
+    from .schedule import next_fire_times
+    from .store import Store
+
+    config = load_config(args.config)
+    if not config.db_path.exists():
+        print(f"no store yet at {config.db_path}: nothing has run")
+        return EXIT_OK
+    store = Store(config.db_path)
+    print("Last runs:")
+    for r in store.runs(args.limit):
+        print(f"  #{r['id']} {r['started']} as of {r['as_of']}: {r['status']}"
+              + (f", {r['sources_ok']} ok / {r['sources_failed']} failed sources, "
+                 f"{r['items_new']} new items, {r['events']} events" if r["status"] == "ok" else "")
+              + (f" — {r['detail']}" if r["detail"] else ""))
+    print("Deliveries:")
+    for d in store.deliveries(limit=args.limit):
+        print(f"  {d['date']} {d['subscriber']} [{d['edition']}]: {d['status']}"
+              f" after {d['attempts']} attempt(s)" + (f" — {d['error']}" if d["error"] else ""))
+    failing = [h for h in store.health().values() if h.ok is False]
+    print(f"Failing sources: {len(failing)}")
+    for h in sorted(failing, key=lambda h: h.name):
+        print(f"  {h.name}: {h.error} ({h.consecutive_failures} failures in a row"
+              + (f", since {h.failing_since.isoformat()}" if h.failing_since else "") + ")")
+    nxt = next_fire_times(config.schedule, config.timezone, datetime.now(timezone.utc).astimezone(config.tz), 1)
+    if nxt:
+        print(f"Next scheduled run: {nxt[0].isoformat()} ({config.schedule!r} in {config.timezone})")
+    store.close()
+    return EXIT_OK
+
+
+def cmd_schedule(args) -> int:
+    import logging
+
+    from .config import load_config
+    from .pipeline import run
+    from .schedule import serve_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    config = load_config(args.config)
+    log = logging.getLogger("briefing.run")
+
+    def job() -> None:
+        # Re-read the configuration each morning so edits apply without a restart.
+        cfg = load_config(args.config)
+        result = run(cfg, progress=log.info, lock_wait=60)
+        log.info("brief %s: %d events, %d deliveries", result.brief.date, len(result.brief.entries),
+                 len(result.deliveries))
+
+    serve_forever(job, config.schedule, config.timezone)
+    return EXIT_OK
+
+
 def cmd_check(args) -> int:
     from .check import check
 
@@ -95,6 +164,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output folder (default: the config's output_dir)")
     t = add("tag", "tag JSON Lines items with events (stdin or FILE → stdout)", None)
     t.add_argument("file", nargs="?", default="-")
+    se = add("send", "deliver a day's brief again from the store (skips those already served)", cmd_send)
+    se.add_argument("--date", required=True, help="the brief's date, YYYY-MM-DD")
+    se.add_argument("--resend", action="store_true", help="send even to subscribers already served")
+    st = add("status", "show the last runs, deliveries and failing sources", cmd_status)
+    st.add_argument("--limit", type=int, default=10)
+    add("schedule", "run the daily job in-process on the config's cron schedule", cmd_schedule)
     add("check", "validate the configuration and render every template against a sample brief", cmd_check)
     d = add("demo", "the whole pipeline, offline, on bundled sample feeds served on loopback", cmd_demo)
     d.add_argument("--out", help="output folder (default: OUTPUT_DIR/demo)")

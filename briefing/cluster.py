@@ -42,11 +42,7 @@ class Cluster:
         return tuple(out)
 
 
-def _compatible(c: Cluster, ev: Event, item: Item) -> bool:
-    if c.event.type != ev.type or c.event.theater != ev.theater:
-        return False
-    if item.published - c.items[-1].published > MAX_GAP:
-        return False
+def _compatible(c: Cluster, ev: Event) -> bool:
     a, b = set(c.event.actors), set(ev.actors)
     return not a or not b or bool(a & b)
 
@@ -54,22 +50,28 @@ def _compatible(c: Cluster, ev: Event, item: Item) -> bool:
 def cluster(pairs: list[tuple[Item, Event]]) -> list[Cluster]:
     """Group (item, event) pairs, which must be sorted by publication time."""
     clusters: list[Cluster] = []
+    # Open clusters per (type, theater): only those can take a new event, and only while their
+    # latest report is recent — this keeps a month of history at linear-ish cost.
+    open_: dict[tuple[str, str | None], list[Cluster]] = {}
     for item, ev in pairs:
         key = _norm(f"{item.title} {ev.text}")
+        bucket = open_.setdefault((ev.type, ev.theater), [])
+        bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
         best, best_score = None, MIN_SIMILARITY
-        for c in clusters:
-            if not _compatible(c, ev, item):
+        for c in bucket:
+            if not _compatible(c, ev):
                 continue
             if any(i.source == item.source and i.uid == item.uid for i in c.items):
-                best, best_score = c, 101.0      # a second event of the same item, same type/theater
+                best, best_score = c, 101.0      # another sentence of the same item
                 break
             score = max(fuzz.token_set_ratio(key, k) for k in c.keys)
             if score >= best_score:
                 best, best_score = c, score
         if best is None:
-            clusters.append(Cluster(ev, [item], [ev], [key]))
-        else:
-            best.items.append(item)
-            best.events.append(ev)
-            best.keys.append(key)
+            best = Cluster(ev, [], [], [])
+            clusters.append(best)
+            bucket.append(best)
+        best.items.append(item)
+        best.events.append(ev)
+        best.keys.append(key)
     return clusters

@@ -1,16 +1,40 @@
-"""Window selection and grouping: tagged items → a Brief (theater → incident/threat/deployment)."""
+"""Tagged items → a Brief: stories (clustered events), severity, takeaways, sections per
+theater, trends against earlier days, source health and coverage gaps."""
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .cluster import cluster
-from .model import (Brief, Entry, Item, Event, SourceHealth, SourceStatus, StoredItem,
-                    TheaterSection)
+from .model import (Brief, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
+                    TheaterSection, Trend)
 
 TYPES = ("incident", "threat", "deployment")
 UNPLACED = "Unplaced"          # events whose theater the extractor could not determine
+HISTORY_DAYS = 14              # the chart's span; trends use the last 7 of them
+# Assets whose movement or loss matters beyond the day.
+STRATEGIC = ("carrier", "bomber", "b-52", "b-1b", "b-2", "air defen", "patriot", "thaad", "s-300",
+             "s-400", "iron dome", "submarine", "warship", "destroyer", "frigate", "ballistic",
+             "nuclear", "hypersonic", "f-35", "aircraft carrier", "strike group")
+TYPE_WEIGHT = {"incident": 2.0, "threat": 1.0, "deployment": 1.5}
+MAX_TAKEAWAYS, MIN_TAKEAWAYS, TAKEAWAY_FLOOR = 8, 3, 3.5
+
+
+def severity(type_: str, fatalities: int | None, outlets: int, text: str, new: tuple[str, ...] = ()) -> float:
+    """Transparent score: type weight + fatalities (log scale, capped) + strategic asset
+    + corroboration (independent outlets) + novelty (a theater or actor not seen for 7 days)."""
+    score = TYPE_WEIGHT.get(type_, 1.0)
+    if fatalities:
+        score += min(5.0, math.log10(fatalities + 1) * 2.5)
+    low = text.lower()
+    if any(word in low for word in STRATEGIC):
+        score += 1.5
+    score += min(2.0, 0.5 * (outlets - 1))
+    score += 1.0 if new else 0.0
+    return round(score, 2)
 
 
 def window(as_of: datetime, hours: int) -> tuple[datetime, datetime]:
@@ -18,49 +42,116 @@ def window(as_of: datetime, hours: int) -> tuple[datetime, datetime]:
 
 
 def _fatalities(events: list[Event]) -> int | None:
-    # Conservative: the highest figure any source gives would overstate; take the smallest stated.
+    # Conservative, as ACLED: the lowest figure any source states.
     figures = [e.fatalities for e in events if e.fatalities is not None]
     return min(figures) if figures else None
 
 
-def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
-            sources: list[tuple[str, str]], health: dict[str, SourceHealth], now: datetime,
-            classification: str | None = None) -> Brief:
-    """Build the brief for the window ending at `as_of` from the items published in it."""
-    start, end = window(as_of, hours)
-    pairs: list[tuple[Item, Event]] = []
+def _pairs(items: list[StoredItem]) -> list[tuple[Item, Event]]:
+    pairs = []
     for s in sorted(items, key=lambda s: s.item.published):
         if s.tagging is None:
             continue
         seen: set[tuple[str, str | None]] = set()
         for ev in s.tagging.events:
-            # One entry per item, type and theater: a title and its summary usually say it twice.
-            if (ev.type, ev.theater) in seen:
-                continue
-            seen.add((ev.type, ev.theater))
-            pairs.append((s.item, ev))
+            # One story per item, type and theater: a title and its summary often say it twice.
+            if (ev.type, ev.theater) not in seen:
+                seen.add((ev.type, ev.theater))
+                pairs.append((s.item, ev))
+    return pairs
 
-    entries: list[Entry] = []
-    for n, c in enumerate(cluster(pairs)):
-        ev = c.event
-        actors = tuple(dict.fromkeys(a for e in c.events for a in e.actors))
-        targets = tuple(dict.fromkeys(t for e in c.events for t in e.targets))
-        cues = tuple(dict.fromkeys(q for e in c.events for q in e.cues))
+
+def stories(items: list[StoredItem]) -> list[Entry]:
+    """Cluster the items' events into entries (one per happening, every source listed)."""
+    entries = []
+    for n, c in enumerate(cluster(_pairs(items))):
+        ev, refs = c.event, c.refs()
+        text = ev.text or c.items[0].title
+        fatal = _fatalities(c.events)
         entries.append(Entry(
-            id=f"e{n + 1}", type=ev.type, theater=ev.theater or UNPLACED, actors=actors,
-            targets=targets, fatalities=_fatalities(c.events), text=ev.text or c.items[0].title,
-            cues=cues, published=c.items[0].published, sources=c.refs()))
+            id=f"e{n + 1}", type=ev.type, theater=ev.theater or UNPLACED,
+            actors=tuple(dict.fromkeys(a for e in c.events for a in e.actors)),
+            targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
+            fatalities=fatal, text=text, cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
+            published=c.items[0].published, sources=refs,
+            severity=severity(ev.type, fatal, len({r.name for r in refs}), text)))
+    return entries
 
-    by_theater: dict[str, list[Entry]] = {}
+
+def _direction(today: int, yesterday: int, avg7: float) -> str:
+    if avg7 == 0 and yesterday == 0:
+        return "new" if today else "steady"
+    # Small counts swing a lot: ask for a clear margin before calling a change.
+    if today >= max(avg7 * 1.5, avg7 + 2):
+        return "escalating"
+    if today <= min(avg7 * 0.5, avg7 - 2):
+        return "calming"
+    return "steady"
+
+
+def trends(today: list[Entry], earlier: list[Entry], as_of: datetime, hours: int,
+           tz: ZoneInfo) -> tuple[tuple[Trend, ...], tuple[str, ...]]:
+    """Events per theater per day-long slot ending at as_of, as_of-24h, … (oldest first)."""
+    slot = timedelta(hours=24)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * HISTORY_DAYS)
+    for e in earlier:
+        age = int((as_of - e.published) / slot)
+        if 1 <= age < HISTORY_DAYS:
+            counts[e.theater][HISTORY_DAYS - 1 - age] += 1
+    for e in today:
+        counts[e.theater][HISTORY_DAYS - 1] += 1
+    days = tuple((as_of - slot * (HISTORY_DAYS - 1 - i)).astimezone(tz).date().isoformat()
+                 for i in range(HISTORY_DAYS))
+    out = []
+    for theater, series in counts.items():
+        prev7 = series[-8:-1]
+        avg7 = sum(prev7) / len(prev7)
+        out.append(Trend(theater, series[-1], series[-2], round(avg7, 1),
+                         _direction(series[-1], series[-2], avg7), tuple(series)))
+    out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
+    return tuple(out), days
+
+
+def _novelty(entry: Entry, theaters: set[str], actors: set[str]) -> tuple[str, ...]:
+    new = []
+    if entry.theater != UNPLACED and entry.theater not in theaters:
+        new.append("theater")
+    new += [f"actor:{a}" for a in entry.actors if a not in actors]
+    return tuple(new)
+
+
+def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
+            sources: list[tuple[str, str]], health: dict[str, SourceHealth], now: datetime,
+            classification: str | None = None, history: list[StoredItem] = ()) -> Brief:
+    """The brief for the window ending at `as_of`. `items` are those published in the window;
+    `history` those of the HISTORY_DAYS before it (for trends, novelty and coverage)."""
+    start, end = window(as_of, hours)
+    entries = stories(items)
+    earlier = stories(list(history))
+    week = [e for e in earlier if e.published >= start - timedelta(days=7)]
+    seen_theaters = {e.theater for e in week}
+    seen_actors = {a for e in week for a in e.actors}
+    if history:   # with no history at all, nothing can be called new
+        entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, len({r.name for r in e.sources}), e.text, n))
+                   if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
+
+    by_theater: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
-        by_theater.setdefault(e.theater, []).append(e)
-    # Busiest theater first; the unplaced bucket always last.
+        by_theater[e.theater].append(e)
+    # Busiest theater first; the unplaced bucket always last. Within a theater: by actor
+    # (most active first), then most severe.
     order = sorted(by_theater, key=lambda t: (t == UNPLACED, -len(by_theater[t]), t))
     sections = []
     for t in order:
-        es = sorted(by_theater[t], key=lambda e: (-len(e.sources), -(e.fatalities or 0), e.published))
-        sections.append(TheaterSection(
-            t, *(tuple(e for e in es if e.type == ty) for ty in TYPES)))
+        es = by_theater[t]
+        actor_rank = Counter(e.actors[0] if e.actors else "~" for e in es)
+        es.sort(key=lambda e: (-actor_rank[e.actors[0] if e.actors else "~"],
+                               e.actors[0] if e.actors else "~", -e.severity, e.published))
+        sections.append(TheaterSection(t, *(tuple(e for e in es if e.type == ty) for ty in TYPES)))
+
+    ranked = sorted(entries, key=lambda e: (-e.severity, e.published))
+    takeaways = tuple(e for i, e in enumerate(ranked[:MAX_TAKEAWAYS])
+                      if i < MIN_TAKEAWAYS or e.severity >= TAKEAWAY_FLOOR)
 
     per_source = Counter(s.item.source for s in items)
     statuses = []
@@ -70,8 +161,16 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
             name=name, url=url, ok=bool(h and h.ok), error=(h.error if h else "not fetched yet"),
             items=per_source.get(name, 0), last_ok=h.last_ok if h else None,
             failing_since=h.failing_since if h else None))
+    failing = {s.name for s in statuses if not s.ok}
+    covered_by: dict[str, set[str]] = defaultdict(set)
+    for e in week:
+        covered_by[e.theater].update(r.name for r in e.sources)
+    gaps = tuple(sorted(t for t, names in covered_by.items()
+                        if t != UNPLACED and names and names <= failing))
 
+    trend, days = trends(entries, earlier, as_of, hours, tz)
     return Brief(title=title, date=as_of.astimezone(tz).date().isoformat(), timezone=str(tz.key),
                  window_start=start, window_end=end, generated=now, sections=tuple(sections),
                  sources=tuple(statuses), items_in_window=len(items),
-                 classification=classification)
+                 classification=classification, takeaways=takeaways, trends=trend, days=days,
+                 coverage_gaps=gaps)

@@ -73,6 +73,8 @@ class SmtpConfig(_Frozen):
     username_env: str | None = None            # names of environment variables, never values
     password_env: str | None = None
     timeout: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=3, ge=1, le=10)   # attempts for temporary failures (4xx, network)
+    backoff: float = Field(default=5.0, ge=0)      # seconds before the 2nd attempt, doubling after
 
     @model_validator(mode="after")
     def _tls_modes(self) -> "SmtpConfig":
@@ -119,6 +121,14 @@ class Config(_Frozen):
     fetch: FetchConfig = FetchConfig()
     taxonomy: dict[str, Any] | None = None     # extractor overrides (see briefing.extract)
 
+    @field_validator("title", "classification")
+    @classmethod
+    def _single_line(cls, v: str | None) -> str | None:
+        # These reach email headers (the subject): no CR/LF, ever.
+        if v is not None and any(c in v for c in "\r\n\0"):
+            raise ValueError("must be a single line")
+        return v
+
     @field_validator("sources")
     @classmethod
     def _some_sources(cls, v: tuple[SourceConfig, ...]) -> tuple[SourceConfig, ...]:
@@ -139,8 +149,12 @@ class Config(_Frozen):
     @classmethod
     def _cron(cls, v: str) -> str:
         fields = v.split()
-        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        if len(fields) not in (5, 6) or not all(_CRON_FIELD.match(f) for f in fields):
             raise ValueError("not a 5-field cron expression such as '0 6 * * *'")
+        from .schedule import validate
+        problem = validate(v)
+        if problem:
+            raise ValueError(problem.removeprefix("schedule: "))
         return v
 
     @field_validator("paper_size")

@@ -1,41 +1,74 @@
-"""One email per subscriber: the PDF attached, a short text + HTML body. The only module
-that builds or sends mail. With no SMTP configured, messages go to OUT/outbox/*.eml.
+"""One email per subscriber — their edition's PDF attached, a short text + HTML body — sent by
+SMTP or, with no SMTP configured, written to OUT/outbox/*.eml. The only module using smtplib.
 
-No header ever carries feed text: the subject is built from our own title and the date only.
+Every delivery goes through the ledger in the store: marked 'sending' just before the message
+is handed over and 'sent'/'failed' after, so a rerun of the same day never sends twice.
+No header ever carries feed text: the subject is our own title and the date.
 """
 from __future__ import annotations
 
 import html
+import os
 import re
+import smtplib
+import socket
+import ssl
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Callable
 
-from .config import Config, Subscriber
+from .config import Config, SmtpConfig, Subscriber
+from .editions import edition_of
 from .fsutil import write_atomic
 from .model import Brief
+from .store import Store
 
 
 @dataclass(frozen=True)
 class Delivery:
     subscriber: str
-    ok: bool
-    where: str                      # outbox path or "smtp://host"
+    edition: str
+    status: str                     # sent | failed | skipped (already sent earlier)
+    channel: str                    # outbox path or smtp://host:port
     error: str | None = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("sent", "skipped")
 
 
+class TemporaryFailure(Exception):
+    """Worth retrying: 4xx replies, dropped connections, timeouts."""
+
+
+class PermanentFailure(Exception):
+    """Not worth retrying: 5xx replies, bad credentials."""
+
+
+# -- the message ---------------------------------------------------------------------------
 def _one_line(text: str) -> str:
     return re.sub(r"[\r\n\0]+", " ", text).strip()
 
 
 def text_body(brief: Brief) -> str:
     lines = [f"{brief.title} — {brief.date}", "",
-             f"{len(brief.entries)} events from {brief.items_in_window} reports "
-             f"(window ending {brief.window_end.isoformat(timespec='minutes')}).", ""]
+             f"{len(brief.entries)} events from {brief.items_in_window} reports, "
+             f"window ending {brief.window_end.isoformat(timespec='minutes')}.", ""]
+    if brief.takeaways:
+        lines.append("Key takeaways:")
+        lines += [f"  - [{e.theater}] {e.text}" for e in brief.takeaways]
+        lines.append("")
+    lines.append("By theater:")
     for s in brief.sections:
         lines.append(f"  {s.theater}: {len(s.incidents)} incidents, {len(s.threats)} threats, "
                      f"{len(s.deployments)} deployments")
+    if not brief.sections:
+        lines.append("  nothing reported in this window")
     failed = [s.name for s in brief.sources if not s.ok]
     if failed:
         lines += ["", "Sources that failed: " + ", ".join(failed)]
@@ -44,14 +77,17 @@ def text_body(brief: Brief) -> str:
 
 
 def html_body(brief: Brief) -> str:
-    # Plain tables and inline markup only: many mail clients ignore <style>.
+    # Plain tables and inline attributes only: many mail clients ignore <style>.
+    esc = html.escape
+    take = "".join(f"<li><b>{esc(e.theater)}</b>: {esc(e.text)}</li>" for e in brief.takeaways)
     rows = "".join(
-        f"<tr><td>{html.escape(s.theater)}</td><td align='right'>{len(s.incidents)}</td>"
+        f"<tr><td>{esc(s.theater)}</td><td align='right'>{len(s.incidents)}</td>"
         f"<td align='right'>{len(s.threats)}</td><td align='right'>{len(s.deployments)}</td></tr>"
         for s in brief.sections)
-    return (f"<html><body><h2>{html.escape(brief.title)} — {html.escape(brief.date)}</h2>"
+    return (f"<html><body><h2>{esc(brief.title)} — {esc(brief.date)}</h2>"
             f"<p>{len(brief.entries)} events from {brief.items_in_window} reports.</p>"
-            "<table cellpadding='4' border='1' style='border-collapse:collapse'>"
+            + (f"<p><b>Key takeaways</b></p><ul>{take}</ul>" if take else "")
+            + "<table cellpadding='4' border='1' style='border-collapse:collapse'>"
             "<tr><th>Theater</th><th>Incidents</th><th>Threats</th><th>Deployments</th></tr>"
             f"{rows}</table><p>The full brief, with every source, is attached as a PDF.</p>"
             "</body></html>")
@@ -66,25 +102,147 @@ def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes) -> 
     msg["Message-ID"] = make_msgid(domain="briefing.local")
     msg.set_content(text_body(brief))
     msg.add_alternative(html_body(brief), subtype="html")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf",
-                       filename=f"brief-{brief.date}.pdf")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"brief-{brief.date}.pdf")
     return msg
 
 
-def _slug(email: str) -> str:
-    return re.sub(r"[^A-Za-z0-9@._-]", "_", email)
+# -- transports ----------------------------------------------------------------------------
+class Outbox:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.channel = str(folder)
 
-
-def deliver(config: Config, brief: Brief, pdf: bytes, out_dir: Path) -> list[Delivery]:
-    """Write one .eml per subscriber to OUT/outbox/ (SMTP sending arrives with issue 5)."""
-    results = []
-    outbox = out_dir / "outbox"
-    for sub in config.subscribers:
-        msg = build_message(config, sub, brief, pdf)
-        path = outbox / f"{brief.date}-{_slug(sub.email)}.eml"
+    def send(self, msg: EmailMessage, to: str, date: str) -> str:
+        path = self.folder / f"{date}-{re.sub(r'[^A-Za-z0-9@._-]', '_', to)}.eml"
         try:
             write_atomic(path, msg.as_bytes())
-            results.append(Delivery(sub.email, True, str(path)))
         except OSError as exc:
-            results.append(Delivery(sub.email, False, str(path), f"cannot write: {exc.strerror}"))
+            raise PermanentFailure(f"cannot write {path}: {exc.strerror or exc}") from None
+        return str(path)
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpMailer:
+    """One connection reused for every message; reopened after any failure."""
+
+    def __init__(self, cfg: SmtpConfig, sender: str, env: dict[str, str] | None = None):
+        self.cfg, self.sender = cfg, sender
+        self.env = os.environ if env is None else env
+        self.channel = f"smtp://{cfg.host}:{cfg.port}"
+        self.conn: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.cfg
+        try:
+            if c.ssl:
+                conn = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
+                                        context=ssl.create_default_context())
+            else:
+                conn = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+                if c.starttls:
+                    conn.starttls(context=ssl.create_default_context())
+            if c.username_env:
+                user, password = self.env.get(c.username_env), self.env.get(c.password_env or "")
+                if not user or password is None:
+                    conn.close()
+                    raise PermanentFailure(f"SMTP login: environment variable {c.username_env}"
+                                           f" or {c.password_env} is not set")
+                conn.login(user, password)
+            return conn
+        except smtplib.SMTPAuthenticationError as exc:
+            raise PermanentFailure(f"SMTP login refused: {exc.smtp_code}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TemporaryFailure(f"cannot connect to {self.channel}: {_describe(exc)}") from None
+
+    def send(self, msg: EmailMessage, to: str, date: str) -> str:
+        if self.conn is None:
+            self.conn = self._connect()
+        try:
+            refused = self.conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            self._fail(code, f"recipient refused: {code} {_text(text)}")
+        except smtplib.SMTPResponseException as exc:   # SMTPDataError, SMTPSenderRefused, …
+            self.close()
+            self._fail(exc.smtp_code, f"{exc.smtp_code} {_text(exc.smtp_error)}")
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise TemporaryFailure(_describe(exc)) from None
+        if refused:   # send_message reports refusals instead of raising when some got through
+            code, text = refused.get(to, (550, b"refused"))
+            self._fail(code, f"recipient refused: {code} {_text(text)}")
+        return self.channel
+
+    @staticmethod
+    def _fail(code: int, message: str) -> None:
+        raise (TemporaryFailure if 400 <= code < 500 else PermanentFailure)(message)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.conn = None
+
+
+def _text(raw: bytes | str) -> str:
+    return _one_line(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw))[:200]
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "timed out"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    return _one_line(f"{type(exc).__name__}: {exc}")[:200]
+
+
+# -- the ledger-guarded loop ---------------------------------------------------------------
+def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes]], out_dir: Path,
+            *, resend: bool = False, sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
+    """Send each subscriber their edition once. `editions` maps edition key → (brief, pdf)."""
+    smtp = config.delivery.smtp
+    transport = SmtpMailer(smtp, config.delivery.from_) if smtp else Outbox(out_dir / "outbox")
+    retries, backoff = (smtp.retries, smtp.backoff) if smtp else (1, 0.0)
+    results: list[Delivery] = []
+    try:
+        for sub in config.subscribers:
+            key = edition_of(sub).key
+            brief, pdf = editions[key]
+            date = brief.date
+            previous = store.delivery_status(date, sub.email, key)
+            # 'sending' means a crash came after handing the message over: it may have gone, so
+            # never risk a duplicate; `briefing send --resend` is the deliberate way.
+            if previous in ("sent", "sending") and not resend:
+                results.append(Delivery(sub.email, key, "skipped", transport.channel,
+                                        None if previous == "sent" else "state uncertain after a crash"))
+                continue
+            msg = build_message(config, sub, brief, pdf)
+            error, attempts, where = None, 0, transport.channel
+            for attempt in range(retries):
+                attempts += 1
+                store.mark_delivery(date, sub.email, key, "sending", _now(), attempt=True)
+                try:
+                    where = transport.send(msg, sub.email, date)
+                    error = None
+                    break
+                except PermanentFailure as exc:
+                    error = str(exc)
+                    break
+                except TemporaryFailure as exc:
+                    error = f"{exc} (after {attempt + 1} attempts)"
+                    if attempt + 1 < retries:
+                        sleep(backoff * 2 ** attempt)
+            status = "failed" if error else "sent"
+            store.mark_delivery(date, sub.email, key, status, _now(), error=error, channel=where)
+            results.append(Delivery(sub.email, key, status, where, error, attempts))
+    finally:
+        transport.close()
     return results
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

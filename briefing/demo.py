@@ -85,7 +85,7 @@ def run_demo(config_path: str, *, out_dir: Path | None = None, now: datetime | N
     base = load_config(config_path) if Path(config_path).exists() else None
     now = now or datetime.now(timezone.utc)
     delta = now - ANCHOR
-    files = sorted(FEEDS_DIR.glob("*.xml"))
+    files = sorted(p for p in FEEDS_DIR.iterdir() if p.suffix in (".rss", ".atom", ".rdf", ".xml"))
     _Handler.feeds = {f"/{p.name}": shift_dates(p.read_bytes(), delta) for p in files}
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

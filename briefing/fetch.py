@@ -51,7 +51,9 @@ def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | 
               transport: httpx.AsyncBaseTransport | None = None) -> list[Fetched]:
     """Fetch all sources concurrently; results in the order of ``sources``.
 
-    ``validators`` maps a source URL to the ETag/Last-Modified remembered from the last run.
+    ``validators`` maps a source URL (or, failing that, its name) to the ETag/Last-Modified
+    remembered from the last run. Prefer URL keys: validators kept under a name survive a URL
+    change in feeds.yaml and could earn a wrong 304 from the new server.
     Synchronous; safe to call from inside a running event loop (runs in a helper thread then).
     """
     coro_factory = lambda: _fetch_all(list(sources), dict(validators or {}), settings, transport)  # noqa: E731
@@ -75,7 +77,8 @@ async def _fetch_all(sources: list[Source], validators: dict[str, Validators],
                                  trust_env=False, transport=transport) as client:
         async def one(source: Source) -> Fetched:
             async with semaphore:   # the deadline starts when the feed's turn comes, not before
-                return await _fetch_one(client, source, validators.get(source.url, Validators()), settings)
+                old = validators.get(source.url) or validators.get(source.name) or Validators()
+                return await _fetch_one(client, source, old, settings)
         return list(await asyncio.gather(*(one(s) for s in sources)))
 
 

@@ -34,3 +34,43 @@ def check_writable(folder: Path) -> str | None:
         return None
     except OSError as exc:
         return f"output folder {folder} is not writable: {exc.strerror or exc}"
+
+
+class LockedError(Exception):
+    """Another run holds the lock."""
+
+
+class RunLock:
+    """An exclusive lock file (flock) so two runs — cron, scheduler, a human — never overlap.
+    The kernel drops it if the holder dies, even by kill -9."""
+
+    def __init__(self, path: Path, wait: float = 0.0):
+        self.path, self.wait, self.fd = path, wait, None
+
+    def __enter__(self) -> "RunLock":
+        import fcntl
+        import time
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(self.fd, 32, 0).decode(errors="replace").strip() or "?"
+                    os.close(self.fd)
+                    raise LockedError(f"another briefing run is in progress (pid {holder}, lock "
+                                      f"{self.path}); not starting a second one") from None
+                time.sleep(0.2)
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)

@@ -120,6 +120,19 @@ class Entry:
     cues: tuple[str, ...]
     published: datetime                 # earliest report, UTC
     sources: tuple[SourceRef, ...]
+    severity: float = 0.0               # transparent ranking score (see compose.severity)
+    new: tuple[str, ...] = ()           # what is new vs the previous 7 days: "theater", "actor:X"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Activity in one theater: today against yesterday and the 7-day average."""
+    theater: str
+    today: int
+    yesterday: int
+    avg7: float
+    direction: str                      # escalating | steady | calming | new
+    series: tuple[int, ...] = ()        # events per day, oldest first, today last
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,11 @@ class Brief:
     sources: tuple[SourceStatus, ...]
     items_in_window: int = 0
     classification: str | None = None
+    takeaways: tuple[Entry, ...] = ()   # the most severe entries, ranked
+    edition: str = "full"               # which subscriber edition this is
+    trends: tuple[Trend, ...] = ()      # per theater, busiest first
+    days: tuple[str, ...] = ()          # dates of the trend series, oldest first
+    coverage_gaps: tuple[str, ...] = () # theaters whose usual sources all failed
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -1,18 +1,19 @@
 """The daily job, top to bottom: config → fetch → parse → store → extract → compose → render →
-deliver. The CLI, the scheduler, the preview and the end-to-end tests all call `run`."""
+deliver. The CLI, the scheduler, the preview and the end-to-end tests all call these."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
 from . import extract
-from .compose import compose, window
+from .compose import HISTORY_DAYS, compose, window
 from .config import Config
 from .deliver import Delivery, deliver
+from .editions import edition_of, filter_brief
 from .fetch import FetchSettings, fetch_all
-from .fsutil import check_writable, write_atomic
+from .fsutil import LockedError, RunLock, check_writable, write_atomic
 from .model import Brief
 from .parse import parse_feed
 from .pdf import render_pdf
@@ -23,7 +24,7 @@ Progress = Callable[[str], None]
 
 
 class RunError(Exception):
-    """A whole-run problem (unwritable output, broken template): one line, exit status 2."""
+    """A whole-run problem (unwritable output, another run in progress): one line, exit 2."""
 
 
 @dataclass
@@ -43,68 +44,125 @@ def fetch_settings(config: Config) -> FetchSettings:
                          deadline=f.deadline, max_bytes=f.max_bytes, concurrency=f.concurrency)
 
 
+def lock(config: Config, wait: float = 0.0) -> RunLock:
+    return RunLock(config.db_path.with_name(config.db_path.name + ".lock"), wait)
+
+
 def run(config: Config, *, now: datetime | None = None, as_of: datetime | None = None,
         out_dir: Path | None = None, send: bool = True, transport=None,
-        progress: Progress = lambda _msg: None) -> RunResult:
+        progress: Progress = lambda _msg: None, lock_wait: float = 0.0) -> RunResult:
+    """The daily job: fetch every feed, store, then produce (and deliver) the brief."""
     now = now or datetime.now(timezone.utc)
     as_of = (as_of or now).astimezone(timezone.utc)
     out_dir = out_dir or config.output_dir
     problem = check_writable(out_dir)
     if problem:
         raise RunError(problem)
-
-    store = Store(config.db_path)
-    run_id = store.start_run(as_of, now)
     try:
-        # fetch + parse + store: one transaction per source, so a crash loses at most one feed
-        sources = config.source_list()
-        fetched = fetch_all(sources, store.validators(), fetch_settings(config), transport=transport)
-        ok = failed = new = 0
-        for f in fetched:
-            parsed = parse_feed(f, now) if f.ok and not f.not_modified else None
-            new += store.record(f, parsed, now)
-            if f.ok and not (parsed and parsed.error):
-                ok += 1
-            else:
-                failed += 1
-        progress(f"fetch: {ok} sources ok, {failed} failed; {new} new items stored")
+        with lock(config, lock_wait):
+            store = Store(config.db_path)
+            run_id = store.start_run(as_of, now)
+            try:
+                ok, failed, new = fetch_and_store(config, store, now, transport, progress)
+                result = produce(config, store, as_of=as_of, now=now, out_dir=out_dir, send=send,
+                                 progress=progress)
+                result.sources_ok, result.sources_failed, result.items_new = ok, failed, new
+                store.finish_run(run_id, datetime.now(timezone.utc), "ok", sources_ok=ok,
+                                 sources_failed=failed, items_new=new, events=len(result.brief.entries))
+                return result
+            except BaseException as exc:
+                store.finish_run(run_id, datetime.now(timezone.utc), "failed", detail=str(exc)[:500])
+                raise
+            finally:
+                store.close()
+    except LockedError as exc:
+        raise RunError(str(exc)) from None
 
-        # extract: tag what is in the window and not yet tagged by this extractor version
-        start, end = window(as_of, config.window_hours)
-        extractor = extract.Extractor(extract.load_taxonomy(config.taxonomy))
-        todo = store.untagged(start, end, extract.VERSION)
-        store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo],
-                            extract.VERSION)
-        items = store.items_between(start, end)
-        progress(f"extract: {len(todo)} items tagged, {len(items)} in the window")
 
-        brief = compose(title=config.title, as_of=as_of, tz=config.tz,
-                        hours=config.window_hours, items=items,
-                        sources=[(s.name, s.url) for s in sources], health=store.health(),
-                        now=now, classification=config.classification)
-        progress(f"compose: {len(brief.entries)} events in {len(brief.sections)} theaters")
+def fetch_and_store(config: Config, store: Store, now: datetime, transport=None,
+                    progress: Progress = lambda _m: None) -> tuple[int, int, int]:
+    """Fetch + parse + store, one transaction per source: a crash loses at most one feed."""
+    fetched = fetch_all(config.source_list(), store.validators(), fetch_settings(config),
+                        transport=transport)
+    ok = failed = new = 0
+    for f in fetched:
+        parsed = parse_feed(f, now) if f.ok and not f.not_modified else None
+        new += store.record(f, parsed, now)
+        if f.ok and not (parsed and parsed.error):
+            ok += 1
+        else:
+            failed += 1
+    progress(f"fetch: {ok} sources ok, {failed} failed; {new} new items stored")
+    return ok, failed, new
 
-        folder = out_dir / brief.date
-        html = render_html(brief, user_dir=config.templates_dir, tz=config.tz,
-                           paper_size=config.paper_size)
-        pdf_html = render_html(brief, user_dir=config.templates_dir, tz=config.tz,
-                               paper_size=config.paper_size, for_pdf=True)
-        pdf = render_pdf(pdf_html)
-        result = RunResult(brief, folder, sources_ok=ok, sources_failed=failed, items_new=new)
-        for name, data in (("brief.html", html), ("brief.pdf", pdf), ("brief.json", brief_json(brief))):
-            write_atomic(folder / name, data)
-            result.files[name] = folder / name
-        progress(f"render: wrote {', '.join(str(p) for p in result.files.values())}")
 
-        if send and config.subscribers:
-            result.deliveries = deliver(config, brief, pdf, out_dir)
-            sent = sum(d.ok for d in result.deliveries)
-            progress(f"deliver: {sent} of {len(result.deliveries)} messages delivered")
-        store.finish_run(run_id, datetime.now(timezone.utc), "ok", sources_ok=ok,
-                         sources_failed=failed, items_new=new, events=len(brief.entries))
-        return result
-    except BaseException as exc:
-        store.finish_run(run_id, datetime.now(timezone.utc), "failed", detail=str(exc)[:500])
-        raise
-    finally:
-        store.close()
+def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
+                progress: Progress = lambda _m: None) -> Brief:
+    """Extract what is not yet tagged in the window, then compose the brief (no fetching)."""
+    start, end = window(as_of, config.window_hours)
+    since = start - timedelta(days=HISTORY_DAYS)
+    extractor = extract.Extractor(extract.load_taxonomy(config.taxonomy))
+    todo = store.untagged(since, end, extract.VERSION)
+    store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], extract.VERSION)
+    items = store.items_between(start, end)
+    progress(f"extract: {len(todo)} items tagged, {len(items)} in the window")
+    brief = compose(title=config.title, as_of=as_of, tz=config.tz, hours=config.window_hours,
+                    items=items, sources=[(s.name, s.url) for s in config.sources],
+                    health=store.health(), now=now, classification=config.classification,
+                    history=store.items_between(since, start))
+    progress(f"compose: {len(brief.entries)} events in {len(brief.sections)} theaters")
+    return brief
+
+
+def render_all(config: Config, brief: Brief) -> tuple[str, bytes]:
+    kw = dict(user_dir=config.templates_dir, tz=config.tz, paper_size=config.paper_size)
+    return render_html(brief, **kw), render_pdf(render_html(brief, for_pdf=True, **kw))
+
+
+def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out_dir: Path,
+            send: bool, resend: bool = False, progress: Progress = lambda _m: None) -> RunResult:
+    brief = build_brief(config, store, as_of, now, progress)
+    folder = out_dir / brief.date
+    html, pdf = render_all(config, brief)
+    result = RunResult(brief, folder)
+    for name, data in (("brief.html", html), ("brief.pdf", pdf), ("brief.json", brief_json(brief))):
+        write_atomic(folder / name, data)
+        result.files[name] = folder / name
+    progress(f"render: wrote {', '.join(str(p) for p in result.files.values())}")
+
+    if send and config.subscribers:
+        editions: dict[str, tuple[Brief, bytes]] = {"full": (brief, pdf)}
+        for ed in {edition_of(s) for s in config.subscribers}:
+            if ed.key not in editions:          # each distinct edition rendered once
+                eb = filter_brief(brief, ed)
+                editions[ed.key] = (eb, render_all(config, eb)[1])
+                write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
+        result.deliveries = deliver(config, store, editions, out_dir, resend=resend)
+        counts = {st: sum(d.status == st for d in result.deliveries) for st in ("sent", "skipped", "failed")}
+        progress(f"deliver: {counts['sent']} sent, {counts['skipped']} already sent earlier, "
+                 f"{counts['failed']} failed")
+    return result
+
+
+def send_day(config: Config, date: str, *, resend: bool = False, out_dir: Path | None = None,
+             progress: Progress = lambda _m: None) -> RunResult:
+    """`briefing send --date D`: rebuild day D's brief from the store (as of its last successful
+    run) and deliver it; without `resend`, subscribers already served are skipped."""
+    out_dir = out_dir or config.output_dir
+    day = datetime.fromisoformat(date).date()
+    start = datetime.combine(day, dtime.min, tzinfo=config.tz).astimezone(timezone.utc)
+    try:
+        with lock(config):
+            store = Store(config.db_path)
+            try:
+                last = store.last_ok_run((start, start + timedelta(days=1)))
+                if last is None:
+                    raise RunError(f"no successful run for {date} in the store; run `briefing run "
+                                   f"--as-of {date}T06:00` first")
+                as_of = datetime.fromisoformat(last["as_of"])
+                return produce(config, store, as_of=as_of, now=datetime.now(timezone.utc),
+                               out_dir=out_dir, send=True, resend=resend, progress=progress)
+            finally:
+                store.close()
+    except LockedError as exc:
+        raise RunError(str(exc)) from None

@@ -57,6 +57,19 @@ MIGRATIONS: list[str] = [
         detail TEXT
     );
     """,
+    """
+    CREATE TABLE deliveries (
+        date TEXT NOT NULL,                -- the brief's date, YYYY-MM-DD
+        subscriber TEXT NOT NULL,
+        edition TEXT NOT NULL,
+        status TEXT NOT NULL,              -- pending | sending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        channel TEXT,                      -- smtp://host:port or the outbox path
+        updated TEXT NOT NULL,
+        PRIMARY KEY (date, subscriber, edition)
+    );
+    """,
 ]
 
 
@@ -201,6 +214,37 @@ class Store:
 
     def runs(self, limit: int = 10) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # -- delivery ledger -------------------------------------------------------------------
+    def delivery_status(self, date: str, subscriber: str, edition: str) -> str | None:
+        row = self.db.execute("SELECT status FROM deliveries WHERE date=? AND subscriber=? AND edition=?",
+                              (date, subscriber, edition)).fetchone()
+        return row["status"] if row else None
+
+    def mark_delivery(self, date: str, subscriber: str, edition: str, status: str, now: datetime, *,
+                      error: str | None = None, channel: str | None = None, attempt: bool = False) -> None:
+        """Record a delivery's state; called before sending ('sending') and after ('sent'/'failed')."""
+        self.db.execute(
+            "INSERT INTO deliveries (date, subscriber, edition, status, attempts, error, channel, updated)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(date, subscriber, edition) DO UPDATE SET"
+            " status=excluded.status, attempts=deliveries.attempts + excluded.attempts,"
+            " error=excluded.error, channel=COALESCE(excluded.channel, deliveries.channel),"
+            " updated=excluded.updated",
+            (date, subscriber, edition, status, int(attempt), error, channel, _iso(now)))
+
+    def deliveries(self, date: str | None = None, limit: int = 50) -> list[dict]:
+        if date:
+            rows = self.db.execute("SELECT * FROM deliveries WHERE date=? ORDER BY subscriber", (date,))
+        else:
+            rows = self.db.execute("SELECT * FROM deliveries ORDER BY updated DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def last_ok_run(self, date_prefix_utc_range: tuple[datetime, datetime]) -> dict | None:
+        """The latest successful run whose as_of falls in the given UTC range."""
+        start, end = date_prefix_utc_range
+        row = self.db.execute("SELECT * FROM runs WHERE status='ok' AND as_of >= ? AND as_of < ?"
+                              " ORDER BY id DESC LIMIT 1", (_iso(start), _iso(end))).fetchone()
+        return dict(row) if row else None
 
     def _tx(self):
         return _Transaction(self.db)

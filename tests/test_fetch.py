@@ -149,12 +149,14 @@ def test_conditional_get_round_trip(feed_server):
     assert third.validators.etag == '"v2"'
 
 
-def test_last_modified_only_round_trip(feed_server):
+def test_last_modified_only_round_trip_and_name_keys(feed_server):
     lm = "Wed, 18 Feb 2026 05:00:00 GMT"
     url = feed_server.add("/lm", RSS, last_modified=lm)
     first = one(url)
     assert first.validators == Validators(etag=None, last_modified=lm)
     assert one(url, validators=first.validators).not_modified
+    [by_name] = fetch_all([Source("feed", url)], {"feed": first.validators}, FAST)   # store keyed by name
+    assert by_name.not_modified
 
 
 def test_concurrent_and_order_preserved(feed_server):

@@ -1,6 +1,7 @@
 """parse_feed on feeds served by a real loopback server and fetched by fetch_all."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -167,11 +168,30 @@ def test_dangerous_links_dropped_and_uid_fallbacks(feed_server):
 
 def test_lengths_and_item_count_are_capped(feed_server):
     long_item = f"<item><title>{'T' * 2000}</title><description>{'word ' * 3000}</description></item>"
-    many = "".join(f"<item><title>n{i}</title><guid>urn:n:{i}</guid></item>" for i in range(MAX_ITEMS + 500))
-    feed = served(feed_server, rss(long_item + many))
-    assert len(feed.items) == MAX_ITEMS
+    many = "".join(f"<item><title>n{i}</title><guid>urn:n:{i}</guid></item>" for i in range(100_000))
+    body = rss(long_item + many)
+    assert 3_000_000 < len(body) < 10_000_000
+    t0 = time.monotonic()
+    feed = served(feed_server, body)
+    assert time.monotonic() - t0 < 4          # entries past the cap are never parsed (~15 s if they were)
+    assert len(feed.items) == MAX_ITEMS and feed.items[-1].title == f"n{MAX_ITEMS - 2}"
     assert len(feed.items[0].title) == 500 and feed.items[0].title.endswith("…")
     assert len(feed.items[0].summary) <= 5000
+
+
+def test_deeply_nested_markup_stays_fast(feed_server):
+    # html5ever is quadratic on nested <div>s: 30,000 deep took ~2 s per summary before flattening
+    summary = "&lt;div&gt;" * 30_000 + "Payload text"
+    body = rss("".join(f"<item><title>n{i}</title><description>{summary}</description></item>" for i in range(10)))
+    t0 = time.monotonic()
+    feed = served(feed_server, body)
+    assert time.monotonic() - t0 < 3
+    assert [i.title for i in feed.items] == [f"n{i}" for i in range(10)]
+
+
+def test_broken_feed_without_usable_entries_is_an_error(feed_server):
+    feed = served(feed_server, b"<rss><channel><item><title>trunc", content_type="application/xml")
+    assert feed.items == () and feed.error == "not a feed: no element found"
 
 
 def test_body_naming_a_local_file_is_never_read(feed_server, tmp_path):

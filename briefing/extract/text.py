@@ -1,0 +1,86 @@
+"""Text plumbing shared by the extractor: cleaning, sentence splitting, tokenising.
+
+Kept dependency-free and cheap: it runs only on items that passed the trigger pre-filter.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+_TAG = re.compile(r"<[^>]+>")
+_TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+                        "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u02bc": "'"})
+_WS = re.compile(r"\s+")
+
+
+def clean(s: str | None) -> str:
+    """HTML entities/tags out, typographic quotes and dashes to ASCII, whitespace collapsed."""
+    if not s:
+        return ""
+    if "&" in s:
+        s = html.unescape(s)
+    if "<" in s:
+        s = _TAG.sub(" ", s)
+    return _WS.sub(" ", s.translate(_TRANS)).strip()
+
+
+_ABBREV = {"u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt",
+           "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+           "dec", "rep", "sen", "gov", "prof", "vs", "etc", "inc", "co", "corp", "jr", "sr", "adm",
+           "a.m", "p.m", "d.c", "e.g", "i.e", "u.s.a", "approx"}
+_SENT_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def sentences(s: str) -> list[tuple[int, str]]:
+    """Split into sentences; returns (offset, sentence). Abbreviations (U.S., Gen., Oct.) don't split."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENT_END.finditer(s):
+        end = m.start()
+        # the word before the period
+        j = end
+        while j > start and not s[j - 1].isspace():
+            j -= 1
+        word = s[j:end].lower().strip("\"'(")
+        if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+            continue
+        out.append((start, s[start:m.start() + 1]))
+        start = m.end()
+    if start < len(s):
+        out.append((start, s[start:]))
+    return out
+
+
+TOKEN = re.compile(r"[^\W_](?:[\w'.]*[^\W_])?")
+
+
+class Tok:
+    __slots__ = ("text", "key", "start", "end", "poss", "hyph_next", "upper")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.start, self.end = start, end
+        poss = text.endswith("'s") and len(text) > 2
+        if poss:
+            text = text[:-2]
+        elif text.endswith("s'") and len(text) > 3:
+            text, poss = text[:-1], True
+        self.text = text
+        self.poss = poss
+        self.key = text.lower().replace(".", "")
+        self.upper = text[:1].isupper() or text[:1].isdigit()
+        self.hyph_next = False
+
+
+def tokens(s: str) -> list[Tok]:
+    out: list[Tok] = []
+    for m in TOKEN.finditer(s):
+        t = Tok(m.group(), m.start(), m.end())
+        if out and s[out[-1].end:m.start()] == "-":
+            out[-1].hyph_next = True
+        out.append(t)
+    return out
+
+
+def key_of(name: str) -> str:
+    """Lookup key of a lexicon name: the same tokenisation as running text, lower-cased."""
+    return " ".join(Tok(m.group(), 0, 0).key for m in TOKEN.finditer(clean(name)))

@@ -1,0 +1,308 @@
+"""Pages of the preview server: compose/filter briefs and render them with the brief's own
+templates (plus a screen wrapper), the archive, source health and fetch progress.
+
+Nothing here speaks HTTP; `serve.py` maps requests to these functions. Jinja is reached only
+through `render.environment`, so every page gets the same sandbox, autoescape and `href` filter
+as the PDF.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date as Date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .compose import TYPES
+from .config import Config
+from .editions import Edition, filter_brief
+from .fsutil import LockedError
+from .model import Brief, TheaterSection
+from .pipeline import build_brief, fetch_and_store, lock
+from .render import environment
+from .store import Store
+
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_FILTER_VALUES = 20          # per parameter: a URL cannot make us loop over thousands
+TOP_ACTORS = 12
+
+
+class PageError(Exception):
+    """A page cannot be produced: (HTTP status, one-line message shown to the reader)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Filters:
+    theaters: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, q: dict[str, list[str]]) -> "Filters":
+        def vals(key: str) -> tuple[str, ...]:
+            out = [v.strip()[:100] for v in q.get(key, []) if v.strip()]
+            return tuple(dict.fromkeys(out))[:MAX_FILTER_VALUES]
+        return cls(vals("theater"), vals("actor"), tuple(t for t in vals("type") if t in TYPES))
+
+    def __bool__(self) -> bool:
+        return bool(self.theaters or self.actors or self.types)
+
+    def query(self, **override: tuple[str, ...]) -> str:
+        """`?theater=…&type=…` for these filters with some keys replaced ('' when empty)."""
+        parts = {"theater": self.theaters, "actor": self.actors, "type": self.types, **override}
+        pairs = [(k, v) for k, vs in parts.items() for v in vs]
+        return "?" + urlencode(pairs) if pairs else "?"
+
+    def toggled(self, key: str, value: str) -> str:
+        current = {"theater": self.theaters, "actor": self.actors, "type": self.types}[key]
+        new = tuple(v for v in current if v != value) if value in current else (*current, value)
+        return self.query(**{key: new})
+
+
+def apply_filters(brief: Brief, f: Filters) -> Brief:
+    """Theater/actor through the subscribers' edition filter, then keep only the chosen types."""
+    if not f:
+        return brief
+    out = filter_brief(brief, Edition(f.theaters or None, f.actors or None))
+    if f.types:
+        keep = set(f.types)
+        sections = []
+        for s in out.sections:
+            s = TheaterSection(s.theater, *(getattr(s, n) if t in keep else ()
+                                            for t, n in zip(TYPES, ("incidents", "threats", "deployments"))))
+            if s.count:
+                sections.append(s)
+        ids = {e.id for s in sections for e in (*s.incidents, *s.threats, *s.deployments)}
+        out = replace(out, sections=tuple(sections), edition="filtered",
+                      takeaways=tuple(t for t in out.takeaways if t.id in ids))
+    return out
+
+
+def render_page(config: Config, template: str, **ctx) -> str:
+    """Render one of our templates; a broken (user-edited) template becomes a readable 500."""
+    env = environment(config.templates_dir, config.tz)
+    try:
+        return env.get_template(template).render(paper_size=config.paper_size, for_pdf=False, **ctx)
+    except Exception as exc:   # jinja2 errors; render.py is the only module importing jinja2
+        where = f" ({getattr(exc, 'filename', None)}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise PageError(500, f"template error{where}: {getattr(exc, 'message', None) or exc}") from None
+
+
+def _local(config: Config, dt: datetime) -> str:
+    return dt.astimezone(config.tz).strftime("%d %b %Y %H:%M ") + config.timezone
+
+
+def filter_nav(config: Config, f: Filters, *, path: str, label: str, as_of: str, day: str,
+               theaters: list[str], actors: Counter, shown: int, total: int, note: str = "") -> dict:
+    """What serve_nav.html.j2 shows: page links, the "as of" time, and toggle links per value."""
+    top = [a for a, _ in actors.most_common(TOP_ACTORS)]
+    top += [a for a in f.actors if a not in top]      # a chosen actor stays visible to un-choose it
+
+    def chips(key: str, values, chosen) -> list[dict]:
+        return [{"label": v, "href": path + f.toggled(key, v), "on": v in chosen} for v in values]
+
+    return {"label": label, "note": note, "as_of": as_of,
+            "theaters": chips("theater", theaters, f.theaters), "types": chips("type", TYPES, f.types),
+            "actors": chips("actor", top, f.actors), "filtered": bool(f), "clear": path,
+            "pdf": f"/{day}/brief.pdf" if file_for(config, day, "brief.pdf") else None,
+            "shown": shown, "total": total}
+
+
+def nav_only(config: Config, label: str, note: str = "", day: str | None = None) -> dict:
+    """The nav for pages without a composed brief; for an archived day, chips from its brief.json."""
+    nav = {"label": label, "note": note, "as_of": _local(config, datetime.now(timezone.utc))}
+    js = file_for(config, day, "brief.json") if day else None
+    if js is not None:
+        try:
+            data = json.loads(js.read_text("utf-8"))
+            events = data["events"]
+            nav = filter_nav(config, Filters(), path=f"/{day}", label=label, note=note, day=day,
+                             as_of=_local(config, datetime.fromisoformat(data["window"]["end"])),
+                             theaters=[t["theater"] for t in data["theaters"]],
+                             actors=Counter(a for e in events for a in e["actors"]),
+                             shown=len(events), total=len(events))
+        except (ValueError, KeyError, TypeError):
+            pass                    # an unreadable brief.json only costs the chips
+    return nav
+
+
+def brief_page(config: Config, brief: Brief, f: Filters, *, path: str, label: str,
+               note: str = "") -> str:
+    """The brief wrapped with the nav bar and filter chips (serve_brief.html.j2)."""
+    shown = apply_filters(brief, f)
+    nav = filter_nav(config, f, path=path, label=label, note=note, day=brief.date,
+                     as_of=_local(config, brief.window_end),
+                     theaters=[s.theater for s in brief.sections],
+                     actors=Counter(a for e in brief.entries for a in e.actors),
+                     shown=len(shown.entries), total=len(brief.entries))
+    return render_page(config, "serve_brief.html.j2", brief=shown, nav=nav)
+
+
+def open_store(config: Config) -> Store:
+    """One connection per request: sqlite3 connections must not be shared across threads."""
+    return Store(config.db_path)
+
+
+def live_brief(config: Config, as_of: datetime | None = None) -> Brief:
+    now = datetime.now(timezone.utc)
+    store = open_store(config)
+    try:
+        return build_brief(config, store, as_of or now, now)
+    finally:
+        store.close()
+
+
+def day_bounds(config: Config, day: str) -> tuple[datetime, datetime]:
+    try:
+        d = Date.fromisoformat(day)
+    except ValueError:
+        raise PageError(404, f"{day} is not a date") from None
+    start = datetime.combine(d, dtime.min, tzinfo=config.tz).astimezone(timezone.utc)
+    return start, start + timedelta(days=1)
+
+
+def archived_brief(config: Config, day: str) -> Brief | None:
+    """Recompose day D from the store, as of its last successful run (as `briefing send` does)."""
+    bounds = day_bounds(config, day)
+    store = open_store(config)
+    try:
+        last = store.last_ok_run(bounds)
+        if last is None:
+            return None
+        as_of = datetime.fromisoformat(last["as_of"])
+        return build_brief(config, store, as_of, datetime.now(timezone.utc))
+    finally:
+        store.close()
+
+
+def archive_days(config: Config, limit: int = 400) -> list[dict]:
+    """Every day with a brief on disk or a successful run in the store, newest first."""
+    days: dict[str, dict] = {}
+    out = config.output_dir
+    if out.is_dir():
+        for p in out.iterdir():
+            if DATE_RE.fullmatch(p.name) and p.is_dir() and not p.is_symlink():
+                files = [n for n in ("brief.html", "brief.pdf", "brief.json") if (p / n).is_file()]
+                if files:
+                    days[p.name] = {"date": p.name, "files": files, "stored": False}
+    store = open_store(config)
+    try:
+        for r in store.runs(limit):
+            if r["status"] == "ok":
+                d = datetime.fromisoformat(r["as_of"]).astimezone(config.tz).date().isoformat()
+                days.setdefault(d, {"date": d, "files": [], "stored": True})["stored"] = True
+    finally:
+        store.close()
+    return sorted(days.values(), key=lambda d: d["date"], reverse=True)[:limit]
+
+
+def sources_page(config: Config) -> str:
+    now = datetime.now(timezone.utc)
+    store = open_store(config)
+    try:
+        health, runs = store.health(), store.runs(10)
+    finally:
+        store.close()
+
+    def ago(dt: datetime | None) -> str:
+        if dt is None:
+            return "never"
+        mins = int((now - dt).total_seconds() // 60)
+        return f"{mins} min ago" if mins < 120 else f"{mins // 60} h ago" if mins < 2880 else f"{mins // 1440} days ago"
+
+    rows = []
+    for s in config.sources:
+        h = health.get(s.name)
+        stale = bool(h and h.last_ok and now - h.last_ok > timedelta(hours=config.window_hours))
+        rows.append({"name": s.name, "url": s.url,
+                     "state": "never fetched" if not h or h.ok is None else ("ok" if h.ok else "failing"),
+                     "stale": stale, "error": h.error if h else None,
+                     "last_ok": ago(h.last_ok if h else None),
+                     "last_attempt": ago(h.last_attempt if h else None),
+                     "failing_since": ago(h.failing_since) if h and h.failing_since else None,
+                     "failures": h.consecutive_failures if h else 0, "items": h.items_last if h else 0})
+    rows.sort(key=lambda r: (r["state"] == "ok" and not r["stale"], r["name"].casefold()))
+    return render_page(config, "serve_sources.html.j2", rows=rows, runs=runs,
+                       title="Source health", nav=nav_only(config, "Source health"))
+
+
+class FetchJob:
+    """'Fetch now': one background fetch at a time, guarded by the same lock as `briefing run`
+    (so a scheduled run and a click never overlap either)."""
+
+    def __init__(self, config: Config, transport=None):
+        self.config, self.transport = config, transport
+        self._mu = threading.Lock()
+        self.state: dict = {"status": "idle"}
+        self.thread: threading.Thread | None = None
+
+    def snapshot(self) -> dict:
+        with self._mu:
+            return dict(self.state)
+
+    def start(self) -> tuple[bool, str]:
+        """(started, message). Takes the run lock here, so a refusal is immediate and exact."""
+        with self._mu:
+            if self.state["status"] == "running":
+                return False, "A fetch is already running (started %s)." % self.state["started_local"]
+            run_lock = lock(self.config)
+            try:
+                run_lock.__enter__()
+            except LockedError:
+                return False, "Another briefing run is in progress; try again when it has finished."
+            now = datetime.now(timezone.utc)
+            self.state = {"status": "running", "started": now, "started_local": _local(self.config, now),
+                          "sources": len(self.config.sources), "messages": []}
+            self.thread = threading.Thread(target=self._work, args=(run_lock, now),
+                                           name="briefing-fetch", daemon=True)
+            self.thread.start()
+            return True, "Fetch started."
+
+    def _work(self, run_lock, now: datetime) -> None:
+        def progress(msg: str) -> None:
+            with self._mu:
+                self.state["messages"].append(msg)
+        try:
+            store = open_store(self.config)
+            try:
+                ok, failed, new = fetch_and_store(self.config, store, now, self.transport, progress)
+            finally:
+                store.close()
+            result = {"status": "done", "ok": ok, "failed": failed, "new": new}
+        except Exception as exc:   # shown on the progress page; the server keeps running
+            result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        finally:
+            run_lock.__exit__(None, None, None)
+        end = datetime.now(timezone.utc)
+        with self._mu:
+            self.state.update(result, finished=end, finished_local=_local(self.config, end),
+                              seconds=round((end - self.state["started"]).total_seconds(), 1))
+
+    def page(self, config: Config, *, csrf: str, message: str = "") -> str:
+        st = self.snapshot()
+        if st["status"] == "running":
+            st["seconds"] = round((datetime.now(timezone.utc) - st["started"]).total_seconds(), 1)
+        return render_page(config, "serve_fetch.html.j2", job=st, message=message, csrf=csrf,
+                           refresh=st["status"] == "running", title="Fetch now",
+                           nav=nav_only(config, "Fetch now"))
+
+
+def file_for(config: Config, day: str, name: str) -> Path | None:
+    """OUTPUT_DIR/DAY/NAME only if it is a regular file really inside the output folder."""
+    if not DATE_RE.fullmatch(day) or name not in ("brief.html", "brief.pdf", "brief.json"):
+        return None
+    root = config.output_dir.resolve()
+    p = (root / day / name)
+    try:
+        real = p.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    # A symlinked day folder or file pointing elsewhere is not served.
+    return real if real.parent.parent == root and real.is_file() else None

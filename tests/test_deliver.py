@@ -1,0 +1,162 @@
+"""Delivery over a real SMTP server on loopback (aiosmtpd): editions, the ledger, retries."""
+from __future__ import annotations
+
+import email
+import socket
+from datetime import datetime, timezone
+from io import BytesIO
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from briefing.config import parse_config
+from briefing.pipeline import run, send_day
+from briefing.store import Store
+from builders import ago, rss
+
+NOW = datetime(2026, 4, 2, 5, 30, tzinfo=timezone.utc)
+
+
+class Recorder:
+    """An SMTP handler that keeps what it accepted and can misbehave on request."""
+
+    def __init__(self, refuse: set[str] = frozenset(), temp_failures: int = 0):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse, self.temp_failures, self.data_calls = set(refuse), temp_failures, 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.data_calls += 1
+        if self.temp_failures > 0:
+            self.temp_failures -= 1
+            return "451 4.3.0 try again later"
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    # aiosmtpd 1.4 cannot listen on port 0 (aiosmtpd#388): pick a free port first.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    handlers = []
+
+    def start(handler: Recorder, port: int | None = None) -> int:
+        port = port or free_port()
+        c = Controller(handler, hostname="127.0.0.1", port=port)
+        c.start()
+        handlers.append(c)
+        return port
+
+    yield start
+    for c in handlers:
+        c.stop()
+
+
+FEED = rss("Test Wire", [
+    ("Israeli air strikes kill 9 in Rafah, Gaza health officials say",
+     "Israeli warplanes struck a residential block in Rafah overnight, killing nine people.",
+     "https://test-wire.example/rafah", ago(NOW, 3)),
+    ("Russian missile strike on Kharkiv kills 5",
+     "Russia fired missiles at Kharkiv overnight, killing five people, Ukrainian officials said.",
+     "https://test-wire.example/kharkiv", ago(NOW, 4)),
+    ("Russian drones hit energy facility in Odesa region, Ukraine says",
+     "Russian drones struck an energy facility in the Odesa region overnight.",
+     "https://test-wire.example/odesa", ago(NOW, 5)),
+    ("Hezbollah fires rockets at northern Israel",
+     "Hezbollah said it fired a barrage of rockets at Israeli army positions in the Galilee.",
+     "https://test-wire.example/galilee", ago(NOW, 6)),
+])
+
+
+def make_config(tmp_path, feed_server, port, subscribers, **smtp_extra):
+    feed_server.add("/wire.xml", FEED)
+    return parse_config({
+        "sources": [{"name": "Test Wire", "url": feed_server.url("/wire.xml")}],
+        "output_dir": str(tmp_path / "out"), "timezone": "Europe/London",
+        "subscribers": subscribers,
+        "delivery": {"from": "briefs@example.org",
+                     "smtp": {"host": "127.0.0.1", "port": port, "timeout": 5, "backoff": 0.01, **smtp_extra}},
+    }, tmp_path)
+
+
+def pdf_of(raw: bytes) -> bytes:
+    msg = email.message_from_bytes(raw)
+    [part] = [p for p in msg.walk() if p.get_content_type() == "application/pdf"]
+    return part.get_payload(decode=True)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(BytesIO(data)).pages)
+
+
+def test_two_runs_same_day_send_once_each_and_editions_are_filtered(tmp_path, feed_server, smtp):
+    rec = Recorder()
+    port = smtp(rec)
+    config = make_config(tmp_path, feed_server, port,
+                         [{"email": "all@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}])
+    first = run(config, now=NOW)
+    assert [d.status for d in first.deliveries] == ["sent", "sent"]
+    second = run(config, now=NOW.replace(minute=45))
+    assert [d.status for d in second.deliveries] == ["skipped", "skipped"]
+    assert sorted(r[0][0] for r in rec.messages) == ["all@example.org", "gaza@example.org"]
+    assert all(len(rcpts) == 1 for rcpts, _ in rec.messages)      # nobody sees another subscriber
+
+    by_rcpt = {rcpts[0]: raw for rcpts, raw in rec.messages}
+    full, gaza = pdf_of(by_rcpt["all@example.org"]), pdf_of(by_rcpt["gaza@example.org"])
+    assert "Ukraine" in pdf_text(full) and "Gaza" in pdf_text(full)
+    assert "Gaza" in pdf_text(gaza) and "Ukraine" not in pdf_text(gaza) and "Kharkiv" not in pdf_text(gaza)
+    assert len(gaza) < len(full)
+
+    msg = email.message_from_bytes(by_rcpt["gaza@example.org"])
+    assert msg["Subject"] == "Morning Security Brief — 2026-04-02"
+    body = msg.get_body(("plain",)).get_content()
+    assert "Gaza" in body and "attached" in body
+
+
+def test_temporary_failure_is_retried_and_delivered_once(tmp_path, feed_server, smtp):
+    rec = Recorder(temp_failures=1)
+    config = make_config(tmp_path, feed_server, smtp(rec), [{"email": "desk@example.org"}])
+    result = run(config, now=NOW)
+    [d] = result.deliveries
+    assert d.status == "sent" and d.attempts == 2
+    assert rec.data_calls == 2 and len(rec.messages) == 1
+
+
+def test_permanent_refusal_of_one_address_does_not_stop_the_others(tmp_path, feed_server, smtp):
+    rec = Recorder(refuse={"gone@example.org"})
+    config = make_config(tmp_path, feed_server, smtp(rec),
+                         [{"email": "a@example.org"}, {"email": "gone@example.org"}, {"email": "b@example.org"}])
+    result = run(config, now=NOW)
+    status = {d.subscriber: d for d in result.deliveries}
+    assert status["a@example.org"].status == "sent" and status["b@example.org"].status == "sent"
+    assert status["gone@example.org"].status == "failed" and "550" in status["gone@example.org"].error
+    assert status["gone@example.org"].attempts == 1                  # permanent: not retried
+    assert sorted(r[0][0] for r in rec.messages) == ["a@example.org", "b@example.org"]
+    ledger = {d["subscriber"]: d for d in Store(config.db_path).deliveries("2026-04-02")}
+    assert ledger["gone@example.org"]["status"] == "failed" and "550" in ledger["gone@example.org"]["error"]
+
+
+def test_unreachable_server_is_recorded_and_a_later_send_completes_the_day(tmp_path, feed_server, smtp):
+    port = free_port()                          # nothing listens here yet
+    config = make_config(tmp_path, feed_server, port, [{"email": "desk@example.org"}], retries=2)
+    result = run(config, now=NOW)
+    [d] = result.deliveries
+    assert d.status == "failed" and "connection refused" in d.error and d.attempts == 2
+    rec = Recorder()
+    smtp(rec, port)
+    again = send_day(config, "2026-04-02")
+    assert [x.status for x in again.deliveries] == ["sent"] and len(rec.messages) == 1
+    assert [x.status for x in send_day(config, "2026-04-02").deliveries] == ["skipped"]
+    assert [x.status for x in send_day(config, "2026-04-02", resend=True).deliveries] == ["sent"]
+    assert len(rec.messages) == 2
