@@ -123,6 +123,7 @@ def cmd_schedule(args) -> int:
     from .schedule import serve_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)   # our own line per run is enough
     config = load_config(args.config)
     log = logging.getLogger("briefing.run")
 
@@ -134,6 +135,13 @@ def cmd_schedule(args) -> int:
                  len(result.deliveries))
 
     serve_forever(job, config.schedule, config.timezone)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    serve(args.config, args.host, args.port, token_env=args.token_env, say=_err)
     return EXIT_OK
 
 
@@ -169,6 +177,10 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--resend", action="store_true", help="send even to subscribers already served")
     st = add("status", "show the last runs, deliveries and failing sources", cmd_status)
     st.add_argument("--limit", type=int, default=10)
+    sv = add("serve", "the HTML preview of the brief, on demand, in a browser", cmd_serve)
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--token-env", help="environment variable holding an access token (needed off loopback)")
     add("schedule", "run the daily job in-process on the config's cron schedule", cmd_schedule)
     add("check", "validate the configuration and render every template against a sample brief", cmd_check)
     d = add("demo", "the whole pipeline, offline, on bundled sample feeds served on loopback", cmd_demo)

@@ -52,13 +52,24 @@ def _pairs(items: list[StoredItem]) -> list[tuple[Item, Event]]:
     for s in sorted(items, key=lambda s: s.item.published):
         if s.tagging is None:
             continue
-        seen: set[tuple[str, str | None]] = set()
+        # One story per item, type and theater: a title and its summary often say it twice;
+        # the first mention leads, the others add their actors, targets, cues and figures.
+        merged: dict[tuple[str, str | None], Event] = {}
         for ev in s.tagging.events:
-            # One story per item, type and theater: a title and its summary often say it twice.
-            if (ev.type, ev.theater) not in seen:
-                seen.add((ev.type, ev.theater))
-                pairs.append((s.item, ev))
+            k = (ev.type, ev.theater)
+            if k not in merged:
+                merged[k] = ev
+                continue
+            m = merged[k]
+            merged[k] = replace(m, actors=_union(m.actors, ev.actors), targets=_union(m.targets, ev.targets),
+                                cues=_union(m.cues, ev.cues),
+                                fatalities=m.fatalities if m.fatalities is not None else ev.fatalities)
+        pairs += [(s.item, ev) for ev in merged.values()]
     return pairs
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*a, *b)))
 
 
 def stories(items: list[StoredItem]) -> list[Entry]:
@@ -68,19 +79,20 @@ def stories(items: list[StoredItem]) -> list[Entry]:
         ev, refs = c.event, c.refs()
         text = ev.text or c.items[0].title
         fatal = _fatalities(c.events)
+        high = max((e.fatalities for e in c.events if e.fatalities is not None), default=None)
         entries.append(Entry(
             id=f"e{n + 1}", type=ev.type, theater=ev.theater or UNPLACED,
             actors=tuple(dict.fromkeys(a for e in c.events for a in e.actors)),
             targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
             fatalities=fatal, text=text, cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
-            published=c.items[0].published, sources=refs,
+            published=c.items[0].published, sources=refs, fatalities_high=high if high != fatal else None,
             severity=severity(ev.type, fatal, len({r.name for r in refs}), text)))
     return entries
 
 
-def _direction(today: int, yesterday: int, avg7: float) -> str:
+def _direction(today: int, yesterday: int, avg7: float, has_history: bool) -> str:
     if avg7 == 0 and yesterday == 0:
-        return "new" if today else "steady"
+        return "new" if today and has_history else "steady"
     # Small counts swing a lot: ask for a clear margin before calling a change.
     if today >= max(avg7 * 1.5, avg7 + 2):
         return "escalating"
@@ -107,7 +119,7 @@ def trends(today: list[Entry], earlier: list[Entry], as_of: datetime, hours: int
         prev7 = series[-8:-1]
         avg7 = sum(prev7) / len(prev7)
         out.append(Trend(theater, series[-1], series[-2], round(avg7, 1),
-                         _direction(series[-1], series[-2], avg7), tuple(series)))
+                         _direction(series[-1], series[-2], avg7, bool(earlier)), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
     return tuple(out), days
 
@@ -118,6 +130,22 @@ def _novelty(entry: Entry, theaters: set[str], actors: set[str]) -> tuple[str, .
         new.append("theater")
     new += [f"actor:{a}" for a in entry.actors if a not in actors]
     return tuple(new)
+
+
+def _takeaways(entries: list[Entry]) -> tuple[Entry, ...]:
+    """The most severe entries, at most one per reported story: an item tagged both an incident
+    and a deployment (or in two theaters) must not fill two bullets."""
+    picked: list[Entry] = []
+    used: set[str] = set()
+    for e in sorted(entries, key=lambda e: (-e.severity, e.published)):
+        links = {s.link or s.title for s in e.sources}
+        if links & used:
+            continue
+        if len(picked) >= MAX_TAKEAWAYS or (len(picked) >= MIN_TAKEAWAYS and e.severity < TAKEAWAY_FLOOR):
+            break
+        picked.append(e)
+        used |= links
+    return tuple(picked)
 
 
 def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
@@ -131,7 +159,8 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     week = [e for e in earlier if e.published >= start - timedelta(days=7)]
     seen_theaters = {e.theater for e in week}
     seen_actors = {a for e in week for a in e.actors}
-    if history:   # with no history at all, nothing can be called new
+    # "New" needs a baseline: at least three earlier days with events, or everything looks new.
+    if len({e.published.date() for e in week}) >= 3:
         entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, len({r.name for r in e.sources}), e.text, n))
                    if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
 
@@ -149,9 +178,7 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
                                e.actors[0] if e.actors else "~", -e.severity, e.published))
         sections.append(TheaterSection(t, *(tuple(e for e in es if e.type == ty) for ty in TYPES)))
 
-    ranked = sorted(entries, key=lambda e: (-e.severity, e.published))
-    takeaways = tuple(e for i, e in enumerate(ranked[:MAX_TAKEAWAYS])
-                      if i < MIN_TAKEAWAYS or e.severity >= TAKEAWAY_FLOOR)
+    takeaways = _takeaways(entries)
 
     per_source = Counter(s.item.source for s in items)
     statuses = []

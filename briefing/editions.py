@@ -52,5 +52,9 @@ def filter_brief(brief: Brief, edition: Edition) -> Brief:
         if kept.count:
             sections.append(kept)
     ids = {e.id for s in sections for e in (*s.incidents, *s.threats, *s.deployments)}
+    wanted = ({t.casefold() for t in edition.theaters} if edition.theaters is not None
+              else {s.theater.casefold() for s in sections})
     return replace(brief, sections=tuple(sections), edition=edition.key,
-                   takeaways=tuple(t for t in brief.takeaways if t.id in ids))
+                   takeaways=tuple(t for t in brief.takeaways if t.id in ids),
+                   trends=tuple(t for t in brief.trends if t.theater.casefold() in wanted),
+                   coverage_gaps=tuple(g for g in brief.coverage_gaps if g.casefold() in wanted))

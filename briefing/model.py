@@ -122,6 +122,7 @@ class Entry:
     sources: tuple[SourceRef, ...]
     severity: float = 0.0               # transparent ranking score (see compose.severity)
     new: tuple[str, ...] = ()           # what is new vs the previous 7 days: "theater", "actor:X"
+    fatalities_high: int | None = None  # the highest figure when sources differ (fatalities is the lowest)
 
 
 @dataclass(frozen=True)

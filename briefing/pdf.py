@@ -43,5 +43,6 @@ def render_pdf(html: str) -> bytes:
 
     # WeasyPrint logs every refused URL as a warning; our fetcher refusing is the point.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint.progress").setLevel(logging.ERROR)
     doc = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_fetcher_class()())
     return doc.write_pdf()

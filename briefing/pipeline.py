@@ -2,6 +2,8 @@
 deliver. The CLI, the scheduler, the preview and the end-to-end tests all call these."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
@@ -96,14 +98,27 @@ def fetch_and_store(config: Config, store: Store, now: datetime, transport=None,
     return ok, failed, new
 
 
+def tagger_version(config: Config) -> str:
+    """Changes whenever the extractor's code, its data files or the taxonomy overrides change,
+    so stored taggings are redone exactly when they could differ."""
+    h = hashlib.sha1(json.dumps(config.taxonomy, sort_keys=True, default=str).encode())
+    folder = Path(extract.__file__).parent
+    for p in sorted(folder.iterdir()):
+        if p.suffix in (".py", ".tsv", ".yaml", ".json"):
+            h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
                 progress: Progress = lambda _m: None) -> Brief:
     """Extract what is not yet tagged in the window, then compose the brief (no fetching)."""
     start, end = window(as_of, config.window_hours)
     since = start - timedelta(days=HISTORY_DAYS)
-    extractor = extract.Extractor(extract.load_taxonomy(config.taxonomy))
-    todo = store.untagged(since, end, extract.VERSION)
-    store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], extract.VERSION)
+    version = tagger_version(config)
+    todo = store.untagged(since, end, version)
+    if todo:   # building the extractor costs ~30 ms: not on every preview page load
+        extractor = extract.Extractor(extract.load_taxonomy(config.taxonomy))
+        store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], version)
     items = store.items_between(start, end)
     progress(f"extract: {len(todo)} items tagged, {len(items)} in the window")
     brief = compose(title=config.title, as_of=as_of, tz=config.tz, hours=config.window_hours,

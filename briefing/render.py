@@ -59,7 +59,9 @@ def render_html(brief: Brief, *, user_dir: Path | None, tz: ZoneInfo, paper_size
 
 def _entry_json(e: Entry) -> dict:
     return {"id": e.id, "type": e.type, "theater": e.theater, "actors": list(e.actors),
-            "targets": list(e.targets), "fatalities": e.fatalities, "text": e.text,
+            "targets": list(e.targets), "fatalities": e.fatalities,
+            "fatalities_range": [e.fatalities, e.fatalities_high] if e.fatalities_high else None,
+            "severity": e.severity, "new": list(e.new), "text": e.text,
             "cues": list(e.cues), "published": e.published.isoformat(),
             "sources": [{"name": s.name, "title": s.title, "link": s.link,
                          "published": s.published.isoformat()} for s in e.sources]}
@@ -74,7 +76,14 @@ def brief_json(brief: Brief) -> str:
         "generated": brief.generated.isoformat(),
         "window": {"start": brief.window_start.isoformat(), "end": brief.window_end.isoformat()},
         "items_in_window": brief.items_in_window,
+        "edition": brief.edition,
         "theaters": [{"theater": s.theater, "events": s.count} for s in brief.sections],
+        "takeaways": [{"id": e.id, "theater": e.theater, "type": e.type, "text": e.text,
+                       "severity": e.severity} for e in brief.takeaways],
+        "trend": {t.theater: {"today": t.today, "yesterday": t.yesterday, "avg7": t.avg7,
+                              "direction": t.direction, "series": list(t.series)} for t in brief.trends},
+        "trend_days": list(brief.days),
+        "coverage_gaps": list(brief.coverage_gaps),
         "events": [_entry_json(e) for e in brief.entries],
         "sources": [{"name": s.name, "url": s.url, "ok": s.ok, "error": s.error, "items": s.items,
                      "last_ok": s.last_ok.isoformat() if s.last_ok else None,

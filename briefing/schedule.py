@@ -62,9 +62,9 @@ def trigger(expr: str, tz: str | ZoneInfo) -> CronTrigger:
 
 
 def wall_key(dt: datetime) -> str:
-    """The local wall-clock minute of a fire time. An autumn DST change repeats an hour, and
+    """The local wall-clock time of a fire time. An autumn DST change repeats an hour, and
     APScheduler fires a 01:30 job in both: the second has the same key and is skipped."""
-    return dt.strftime("%Y-%m-%d %H:%M")
+    return dt.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def next_fire_times(expr: str, tz: str, start: datetime, count: int) -> list[datetime]:

@@ -8,57 +8,34 @@ nothing from the URL ever becomes a file path. Pages live in `serve_pages.py`.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import html
-import ipaddress
 import os
 import re
 import secrets
 import socket
+import socketserver
 import sys
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from .config import Config, ConfigError, load_config
 from .render import STATIC_DIR
-from .serve_pages import (DATE_RE, FetchJob, Filters, PageError, archive_days, archived_brief,
-                          brief_page, file_for, live_brief, nav_only, render_page, sources_page)
+from .serve_fetch import FetchJob
+from .serve_pages import (DATE_RE, Filters, PageError, archive_days, archived_brief, brief_page,
+                          file_for, inject_nav, live_brief, nav_only, render_page, sources_page)
+from .serve_security import TOKEN_COOKIE, cookie_value, csp, host_allowed, is_loopback, same_origin, token_check
 
 MAX_BODY = 8 * 1024             # the only form we accept has one hidden field
 MAX_CONNECTIONS = 64            # beyond this a client gets 503 instead of another thread
 REQUEST_TIMEOUT = 15.0          # seconds of silence before a connection is dropped
-TOKEN_COOKIE = "briefing_token"
 ROUTE_DAY = re.compile(r"/(\d{4}-\d{2}-\d{2})")
 ROUTE_FILE = re.compile(r"/(\d{4}-\d{2}-\d{2})/(brief\.(?:html|pdf|json))")
-STYLE_EL = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
-STYLE_ATTR = re.compile(r"""\sstyle="([^"]*)\"""", re.I)
 TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
          "json": "application/json; charset=utf-8", "css": "text/css; charset=utf-8"}
-
-
-def csp(body: bytes) -> str:
-    """A strict policy; the page's own <style> blocks (from our trusted templates — feed text is
-    escaped and cannot open one) are allowed by hash, so no 'unsafe-inline' is needed."""
-    text = body.decode("utf-8", "replace")
-    def h(s: str) -> str:
-        return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-    styles = sorted({h(s) for s in STYLE_EL.findall(text)})
-    attrs = sorted({h(html.unescape(s)) for s in STYLE_ATTR.findall(text)})
-    style_src = " ".join(["'self'", *styles, *(["'unsafe-hashes'", *attrs] if attrs else [])])
-    return (f"default-src 'none'; style-src {style_src}; img-src data:; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'")
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -86,6 +63,17 @@ class PreviewServer(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind does a reverse-DNS lookup (getfqdn) that can stall for seconds
+        # on a machine without DNS; we never use the name.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    def handle_error(self, request, client_address) -> None:
+        # A client hanging up or going silent is routine, not a traceback on the console.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
     def process_request_thread(self, request, client_address):
         try:
             super().process_request_thread(request, client_address)
@@ -99,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT
     server_version = "briefing"
     sys_version = ""
-    _csp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    _csp = csp(b"")                     # for responses that are not our HTML pages
 
     def log_message(self, format: str, *args) -> None:   # noqa: A002 - http.server's name
         if os.environ.get("BRIEFING_SERVE_LOG"):
@@ -118,8 +106,8 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: bytes | str, ctype: str = TYPES["html"],
              headers: dict[str, str] | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
-        if ctype.startswith("text/html"):
-            self._csp = csp(data)
+        # Per response: a keep-alive connection must not carry one page's style hashes to the next.
+        self._csp = csp(data) if ctype.startswith("text/html") else csp(b"")
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -136,31 +124,16 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = render_page(self.server.config, "serve_layout.html.j2", title=title,
                                nav=nav_only(self.server.config, title),
-                               refresh=False).replace("</main>", f"<p>{html.escape(message)}</p></main>", 1)
+                               refresh=False)
+            extra = f"<p>{html.escape(message)}</p>"
+            if status == 401:       # a form, so a phone user need not edit the URL
+                extra += ('<form method="get" action="/"><label>Access token <input type="password" '
+                          'name="token" autocomplete="current-password" required></label> '
+                          '<button type="submit">Open</button></form>')
+            body = body.replace("</main>", extra + "</main>", 1)
         except PageError:           # the templates themselves are broken: plain text it is
             body = f"<!doctype html><title>{title}</title><p>{html.escape(message)}</p>"
         self.send(status, body)
-
-    def host_ok(self) -> bool:
-        """Against DNS rebinding: a loopback server answers only to loopback host names."""
-        if not self.server.loopback:
-            return True
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
-        return is_loopback(host)
-
-    def token_ok(self, query: dict[str, list[str]]) -> tuple[bool, bool]:
-        """(allowed, came from ?token=). Compared in constant time."""
-        want = self.server.token
-        if not want:
-            return True, False
-        given = query.get("token", [""])[0]
-        if given and hmac.compare_digest(given.encode(), want.encode()):
-            return True, True
-        for part in (self.headers.get("Cookie") or "").split(";"):
-            k, _, v = part.strip().partition("=")
-            if k == TOKEN_COOKIE and hmac.compare_digest(v.encode(), want.encode()):
-                return True, False
-        return False, False
 
     # -- entry points -------------------------------------------------------------------------
     def do_HEAD(self) -> None:  # noqa: N802
@@ -180,16 +153,18 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self.page_error(400, "Malformed request.")
         try:
-            if not self.host_ok():
+            if not host_allowed(self.headers.get("Host"), self.server.loopback):
                 return self.page_error(403, "Unexpected Host header.")
-            allowed, via_query = self.token_ok(query)
+            allowed, via_query = token_check(self.server.token, query.get("token", [""])[0],
+                                             self.headers.get("Cookie"))
             if not allowed:
                 return self.page_error(401, "This preview needs its access token: open it with ?token=… once.")
             if via_query and not post:
                 # Swap the token for an HttpOnly cookie and drop it from the address bar.
                 return self.send(303, b"", headers={
                     "Location": path,
-                    "Set-Cookie": f"{TOKEN_COOKIE}={self.server.token}; HttpOnly; SameSite=Strict; Path=/"})
+                    "Set-Cookie": f"{TOKEN_COOKIE}={cookie_value(self.server.token)}; HttpOnly; "
+                                  "SameSite=Strict; Path=/"})
             if post:
                 return self.post(path)
             return self.get(path, query)
@@ -271,38 +246,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise PageError(413, "Request body too large.")
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), max_num_fields=10)
-        if not self.same_origin() or not hmac.compare_digest(
-                form.get("csrf", [""])[0].encode(), self.server.csrf.encode()):
+        if not same_origin(self.headers, form.get("csrf", [""])[0], self.server.csrf):
             raise PageError(403, "This form must be sent from the preview's own Fetch page.")
         started, message = self.server.fetch.start()
         if started:
             return self.send(303, b"", headers={"Location": "/fetch"})
         return self.send(409, self.server.fetch.page(self.server.config, message=message,
                                                      csrf=self.server.csrf))
-
-    def same_origin(self) -> bool:
-        """Belt and braces next to the CSRF token: refuse anything a browser marks cross-site.
-        (With Referrer-Policy no-referrer a same-origin POST carries `Origin: null`.)"""
-        if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-            return False
-        origin = self.headers.get("Origin")
-        if origin and origin != "null":
-            return urlsplit(origin).netloc == (self.headers.get("Host") or "")
-        return True
-
-
-def inject_nav(config: Config, file: Path, day: str) -> bytes:
-    """The archived HTML as written, with the preview's nav bar inserted after <body>."""
-    text = file.read_text("utf-8", "replace")
-    nav = render_page(config, "serve_nav.html.j2", nav=nav_only(config, f"Brief of {day}",
-                                                                 note="as written to disk", day=day))
-    head = '<link rel="stylesheet" href="/static/serve.css">'
-    text = text.replace("</head>", head + "</head>", 1)
-    m = re.search(r"<body[^>]*>", text)
-    if m:
-        text = text[:m.end()] + nav + '<main id="main" tabindex="-1">' + text[m.end():]
-        text = text.replace("</body>", "</main></body>", 1)
-    return text.encode("utf-8")
 
 
 def make_server(config: Config, host: str = "127.0.0.1", port: int = 8000,
@@ -312,27 +262,44 @@ def make_server(config: Config, host: str = "127.0.0.1", port: int = 8000,
     return PreviewServer((host, port), config, token or None, transport)
 
 
+def exposure_warning(host: str, token: str | None) -> str | None:
+    """The loud banner for a non-loopback bind; None on 127.0.0.1/::1/localhost."""
+    if is_loopback(host):
+        return None
+    bar = "!" * 72
+    lock_line = ("Access needs the token (open the URL once with ?token=...)." if token else
+                 "NO ACCESS TOKEN IS SET: anyone who can reach this port can read the briefs "
+                 "and start fetches. Use --token-env NAME.")
+    return (f"{bar}\nWARNING: the preview is bound to {host} and reachable from other machines.\n"
+            f"Briefs may be sensitive. {lock_line}\n{bar}")
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
 def serve(config_path: str | Path = "feeds.yaml", host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None, token_env: str | None = None) -> None:
-    """`briefing serve`: run until Ctrl-C. Says loudly when reachable beyond this machine.
-    The token comes from the environment variable `token_env` (never a command-line value,
-    which other users could read in `ps`); `token` is for callers that already hold it."""
+          token: str | None = None, token_env: str | None = None,
+          say: Callable[[str], None] = _stderr) -> None:
+    """`briefing serve`: run until Ctrl-C. Says loudly (through `say`) when reachable beyond
+    this machine. The token should come from the environment variable named by `token_env`
+    (a command-line value would show in `ps`); `token` is for callers that already hold it.
+    Raises ConfigError (one line, exit 2 in the CLI) for a bad config, token or address."""
     config = load_config(config_path)
     if token_env:
         token = os.environ.get(token_env, "")
         if len(token) < 16:
-            raise ConfigError(f"--token-env {token_env}: the variable is unset or shorter than 16 characters")
-    server = make_server(config, host, port, token)
-    shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{server.server_address[1]}/"
-    if not server.loopback:
-        bar = "!" * 72
-        print(f"{bar}\nWARNING: the preview is bound to {host}, reachable from other machines.\n"
-              f"Briefs may be sensitive. "
-              + ("Access needs the token." if token else "NO ACCESS TOKEN IS SET: anyone who can "
-                 "reach this port can read the briefs and trigger fetches.") + f"\n{bar}",
-              file=sys.stderr, flush=True)
-    print(f"briefing preview on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            raise ConfigError(f"--token-env {token_env}: the variable is unset or shorter than "
+                              "16 characters")
+    try:
+        server = make_server(config, host, port, token)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    warning = exposure_warning(host, token)
+    if warning:
+        say(warning)
+    shown = f"[{host}]" if ":" in host else host
+    say(f"briefing preview on http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

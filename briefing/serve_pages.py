@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date as Date, datetime, time as dtime, timedelta, timezone
@@ -19,9 +18,8 @@ from urllib.parse import urlencode
 from .compose import TYPES
 from .config import Config
 from .editions import Edition, filter_brief
-from .fsutil import LockedError
 from .model import Brief, TheaterSection
-from .pipeline import build_brief, fetch_and_store, lock
+from .pipeline import build_brief
 from .render import environment
 from .store import Store
 
@@ -71,6 +69,10 @@ def apply_filters(brief: Brief, f: Filters) -> Brief:
     if not f:
         return brief
     out = filter_brief(brief, Edition(f.theaters or None, f.actors or None))
+    if f.theaters:              # the trend table and gap notes are per theater: narrow them too
+        wanted = {t.casefold() for t in f.theaters}
+        out = replace(out, trends=tuple(t for t in out.trends if t.theater.casefold() in wanted),
+                      coverage_gaps=tuple(g for g in out.coverage_gaps if g.casefold() in wanted))
     if f.types:
         keep = set(f.types)
         sections = []
@@ -80,22 +82,24 @@ def apply_filters(brief: Brief, f: Filters) -> Brief:
             if s.count:
                 sections.append(s)
         ids = {e.id for s in sections for e in (*s.incidents, *s.threats, *s.deployments)}
-        out = replace(out, sections=tuple(sections), edition="filtered",
+        out = replace(out, sections=tuple(sections),
                       takeaways=tuple(t for t in out.takeaways if t.id in ids))
-    return out
+    # The cover says "(… edition)": name the filters, not editions.py's file-name key.
+    return replace(out, edition=" · ".join((*f.theaters, *f.actors, *f.types)))
 
 
 def render_page(config: Config, template: str, **ctx) -> str:
     """Render one of our templates; a broken (user-edited) template becomes a readable 500."""
     env = environment(config.templates_dir, config.tz)
     try:
-        return env.get_template(template).render(paper_size=config.paper_size, for_pdf=False, **ctx)
+        return env.get_template(template).render(paper_size=config.paper_size, for_pdf=False,
+                                                 tzname=config.timezone, **ctx)
     except Exception as exc:   # jinja2 errors; render.py is the only module importing jinja2
         where = f" ({getattr(exc, 'filename', None)}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise PageError(500, f"template error{where}: {getattr(exc, 'message', None) or exc}") from None
 
 
-def _local(config: Config, dt: datetime) -> str:
+def local_time(config: Config, dt: datetime) -> str:
     return dt.astimezone(config.tz).strftime("%d %b %Y %H:%M ") + config.timezone
 
 
@@ -110,21 +114,21 @@ def filter_nav(config: Config, f: Filters, *, path: str, label: str, as_of: str,
 
     return {"label": label, "note": note, "as_of": as_of,
             "theaters": chips("theater", theaters, f.theaters), "types": chips("type", TYPES, f.types),
-            "actors": chips("actor", top, f.actors), "filtered": bool(f), "clear": path,
+            "actors": chips("actor", top, f.actors), "filtered": bool(f), "clear_href": path,
             "pdf": f"/{day}/brief.pdf" if file_for(config, day, "brief.pdf") else None,
             "shown": shown, "total": total}
 
 
 def nav_only(config: Config, label: str, note: str = "", day: str | None = None) -> dict:
     """The nav for pages without a composed brief; for an archived day, chips from its brief.json."""
-    nav = {"label": label, "note": note, "as_of": _local(config, datetime.now(timezone.utc))}
+    nav = {"label": label, "note": note, "as_of": local_time(config, datetime.now(timezone.utc))}
     js = file_for(config, day, "brief.json") if day else None
     if js is not None:
         try:
             data = json.loads(js.read_text("utf-8"))
             events = data["events"]
             nav = filter_nav(config, Filters(), path=f"/{day}", label=label, note=note, day=day,
-                             as_of=_local(config, datetime.fromisoformat(data["window"]["end"])),
+                             as_of=local_time(config, datetime.fromisoformat(data["window"]["end"])),
                              theaters=[t["theater"] for t in data["theaters"]],
                              actors=Counter(a for e in events for a in e["actors"]),
                              shown=len(events), total=len(events))
@@ -138,7 +142,7 @@ def brief_page(config: Config, brief: Brief, f: Filters, *, path: str, label: st
     """The brief wrapped with the nav bar and filter chips (serve_brief.html.j2)."""
     shown = apply_filters(brief, f)
     nav = filter_nav(config, f, path=path, label=label, note=note, day=brief.date,
-                     as_of=_local(config, brief.window_end),
+                     as_of=local_time(config, brief.window_end),
                      theaters=[s.theater for s in brief.sections],
                      actors=Counter(a for e in brief.entries for a in e.actors),
                      shown=len(shown.entries), total=len(brief.entries))
@@ -215,6 +219,8 @@ def sources_page(config: Config) -> str:
         if dt is None:
             return "never"
         mins = int((now - dt).total_seconds() // 60)
+        if mins < 1:
+            return "just now"
         return f"{mins} min ago" if mins < 120 else f"{mins // 60} h ago" if mins < 2880 else f"{mins // 1440} days ago"
 
     rows = []
@@ -227,71 +233,12 @@ def sources_page(config: Config) -> str:
                      "last_ok": ago(h.last_ok if h else None),
                      "last_attempt": ago(h.last_attempt if h else None),
                      "failing_since": ago(h.failing_since) if h and h.failing_since else None,
-                     "failures": h.consecutive_failures if h else 0, "items": h.items_last if h else 0})
+                     "failures": h.consecutive_failures if h else 0, "items_last": h.items_last if h else 0})
     rows.sort(key=lambda r: (r["state"] == "ok" and not r["stale"], r["name"].casefold()))
+    for r in runs:              # stored as UTC ISO strings; show them in the brief's zone
+        r["started"] = local_time(config, datetime.fromisoformat(r["started"])).removesuffix(" " + config.timezone)
     return render_page(config, "serve_sources.html.j2", rows=rows, runs=runs,
                        title="Source health", nav=nav_only(config, "Source health"))
-
-
-class FetchJob:
-    """'Fetch now': one background fetch at a time, guarded by the same lock as `briefing run`
-    (so a scheduled run and a click never overlap either)."""
-
-    def __init__(self, config: Config, transport=None):
-        self.config, self.transport = config, transport
-        self._mu = threading.Lock()
-        self.state: dict = {"status": "idle"}
-        self.thread: threading.Thread | None = None
-
-    def snapshot(self) -> dict:
-        with self._mu:
-            return dict(self.state)
-
-    def start(self) -> tuple[bool, str]:
-        """(started, message). Takes the run lock here, so a refusal is immediate and exact."""
-        with self._mu:
-            if self.state["status"] == "running":
-                return False, "A fetch is already running (started %s)." % self.state["started_local"]
-            run_lock = lock(self.config)
-            try:
-                run_lock.__enter__()
-            except LockedError:
-                return False, "Another briefing run is in progress; try again when it has finished."
-            now = datetime.now(timezone.utc)
-            self.state = {"status": "running", "started": now, "started_local": _local(self.config, now),
-                          "sources": len(self.config.sources), "messages": []}
-            self.thread = threading.Thread(target=self._work, args=(run_lock, now),
-                                           name="briefing-fetch", daemon=True)
-            self.thread.start()
-            return True, "Fetch started."
-
-    def _work(self, run_lock, now: datetime) -> None:
-        def progress(msg: str) -> None:
-            with self._mu:
-                self.state["messages"].append(msg)
-        try:
-            store = open_store(self.config)
-            try:
-                ok, failed, new = fetch_and_store(self.config, store, now, self.transport, progress)
-            finally:
-                store.close()
-            result = {"status": "done", "ok": ok, "failed": failed, "new": new}
-        except Exception as exc:   # shown on the progress page; the server keeps running
-            result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
-        finally:
-            run_lock.__exit__(None, None, None)
-        end = datetime.now(timezone.utc)
-        with self._mu:
-            self.state.update(result, finished=end, finished_local=_local(self.config, end),
-                              seconds=round((end - self.state["started"]).total_seconds(), 1))
-
-    def page(self, config: Config, *, csrf: str, message: str = "") -> str:
-        st = self.snapshot()
-        if st["status"] == "running":
-            st["seconds"] = round((datetime.now(timezone.utc) - st["started"]).total_seconds(), 1)
-        return render_page(config, "serve_fetch.html.j2", job=st, message=message, csrf=csrf,
-                           refresh=st["status"] == "running", title="Fetch now",
-                           nav=nav_only(config, "Fetch now"))
 
 
 def file_for(config: Config, day: str, name: str) -> Path | None:
@@ -306,3 +253,17 @@ def file_for(config: Config, day: str, name: str) -> Path | None:
         return None
     # A symlinked day folder or file pointing elsewhere is not served.
     return real if real.parent.parent == root and real.is_file() else None
+
+
+def inject_nav(config: Config, file: Path, day: str) -> bytes:
+    """The archived HTML as written, with the preview's nav bar inserted after <body>."""
+    text = file.read_text("utf-8", "replace")
+    nav = render_page(config, "serve_nav.html.j2", nav=nav_only(config, f"Brief of {day}",
+                                                                 note="as written to disk", day=day))
+    head = '<link rel="stylesheet" href="/static/serve.css">'
+    text = text.replace("</head>", head + "</head>", 1)
+    m = re.search(r"<body[^>]*>", text)
+    if m:
+        text = text[:m.end()] + nav + '<main id="main" tabindex="-1">' + text[m.end():]
+        text = text.replace("</body>", "</main></body>", 1)
+    return text.encode("utf-8")

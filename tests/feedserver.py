@@ -13,8 +13,9 @@ API (all ``path`` arguments start with "/", e.g. "/rss.xml"; query strings are i
     ``headers={"Content-Encoding": "gzip"}``. ``delay`` waits before answering. ``chunked=True``
     sends no Content-Length (body ends when the connection closes). Re-adding a path replaces it.
 - ``server.add_hang(path)``                   accept the request and never answer
-- ``server.add_drip(path, interval=1.0, body=b"<rss>...")``  send headers, then one byte per
-  ``interval`` seconds, forever (cycling over ``body``)
+- ``server.add_drip(path, interval=1.0, body=b"<rss>...", length=1_000_000)``  send headers
+  (Content-Length: ``length``), then one byte per ``interval`` seconds, cycling over ``body``,
+  until ``length`` bytes were sent or the server closes
 - ``server.add_redirect(path, to, status=302)`` ``to`` is sent verbatim as Location (a path,
   an absolute URL, or e.g. "file:///etc/passwd")
 - ``server.hits(path) -> int``                 how many requests reached ``path``
@@ -43,6 +44,15 @@ class _Route:
     delay: float = 0.0
     chunked: bool = False
     interval: float = 1.0
+    length: int = 0                             # drip: total bytes announced and sent
+
+
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops SYNs when many feeds connect at once; the client
+    # then retries after 1 s and a short connect timeout fails spuriously.
+    request_queue_size = 256
+    daemon_threads = True               # hung handlers die with the process...
+    block_on_close = False              # ...and server_close() does not join them
 
 
 class FeedServer:
@@ -53,9 +63,7 @@ class FeedServer:
         self._lock = threading.Lock()
         self.stop = threading.Event()
         self.requests: list[tuple[str, dict[str, str]]] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._httpd.daemon_threads = True       # hung handlers die with the process...
-        self._httpd.block_on_close = False      # ...and server_close() does not join them
+        self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"feedserver:{self.port}", daemon=True)
@@ -81,8 +89,9 @@ class FeedServer:
         return self.url(path)
 
     def add_drip(self, path: str, interval: float = 1.0,
-                 body: bytes = b'<?xml version="1.0"?><rss version="2.0"><channel>') -> str:
-        self._put(path, _Route("drip", body=body, interval=interval))
+                 body: bytes = b'<?xml version="1.0"?><rss version="2.0"><channel>',
+                 length: int = 1_000_000) -> str:
+        self._put(path, _Route("drip", body=body, interval=interval, length=length))
         return self.url(path)
 
     def add_redirect(self, path: str, to: str, status: int = 302) -> str:
@@ -161,10 +170,10 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def _drip(self, route: _Route) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(1_000_000))
+            self.send_header("Content-Length", str(route.length))
             self.end_headers()
             i = 0
-            while not server.stop.wait(route.interval):
+            while i < route.length and not server.stop.wait(route.interval):
                 self.wfile.write(route.body[i % len(route.body):][:1] or b" ")
                 self.wfile.flush()
                 i += 1

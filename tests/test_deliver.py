@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 from datetime import datetime, timezone
 from io import BytesIO
@@ -118,7 +119,7 @@ def test_two_runs_same_day_send_once_each_and_editions_are_filtered(tmp_path, fe
     assert "Gaza" in pdf_text(gaza) and "Ukraine" not in pdf_text(gaza) and "Kharkiv" not in pdf_text(gaza)
     assert len(gaza) < len(full)
 
-    msg = email.message_from_bytes(by_rcpt["gaza@example.org"])
+    msg = email.message_from_bytes(by_rcpt["gaza@example.org"], policy=email.policy.default)
     assert msg["Subject"] == "Morning Security Brief — 2026-04-02"
     body = msg.get_body(("plain",)).get_content()
     assert "Gaza" in body and "attached" in body

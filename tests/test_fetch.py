@@ -5,6 +5,7 @@ import asyncio
 import gzip
 import socket
 import time
+import tracemalloc
 import zlib
 
 from briefing.fetch import FetchSettings, fetch_all
@@ -61,7 +62,7 @@ def test_hang_hits_read_timeout(feed_server):
 
 def test_drip_is_stopped_by_overall_deadline(feed_server):
     # each byte arrives well within the read timeout, so only the overall deadline can stop it
-    url = feed_server.add_drip("/drip", interval=0.05)
+    url = feed_server.add_drip("/drip", interval=0.05, length=60)     # would complete after 3 s
     t0 = time.monotonic()
     r = one(url, FetchSettings(connect_timeout=1, read_timeout=2, deadline=0.6))
     assert not r.ok and r.error == "timed out after 0.6 s (overall deadline)"
@@ -82,7 +83,13 @@ def test_gzip_bomb_is_a_clean_error(feed_server):
     bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)    # 64 MB → ~64 KB
     assert len(bomb) < 200_000
     url = feed_server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
-    r = one(url, FetchSettings(deadline=5, max_bytes=1024 * 1024))
+    tracemalloc.start()
+    try:
+        r = one(url, FetchSettings(deadline=5, max_bytes=1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024       # never inflated: the cap stops it after ~1 MB
     assert not r.ok and r.body == b""
     assert r.error == "decompressed body larger than the 1 MB limit (compression bomb?)"
 
@@ -162,16 +169,16 @@ def test_last_modified_only_round_trip_and_name_keys(feed_server):
 def test_concurrent_and_order_preserved(feed_server):
     # slowest first: if results were in completion order, they would come back reversed
     sources = []
-    for i in range(8):
-        sources.append(Source(f"s{i}", feed_server.add(f"/f{i}", RSS + str(i).encode(), delay=0.4 - i * 0.05)))
+    for i in range(12):
+        sources.append(Source(f"s{i}", feed_server.add(f"/f{i}", RSS + f"<!--{i}-->".encode(), delay=0.44 - i * 0.04)))
     sources.insert(3, Source("dead", feed_server.url("/nope")))
     t0 = time.monotonic()
     results = fetch_all(sources, settings=FAST)
     wall = time.monotonic() - t0
     assert [r.source for r in results] == sources
     assert results[3].error == "HTTP 404 Not Found"
-    assert [r.body[-1:] for r in results if r.ok] == [str(i).encode() for i in range(8)]
-    assert wall < 1.2                      # sequential would take ~1.8 s
+    assert [r.body[-6:] for r in results if r.ok] == [f"<!--{i}-->".encode() for i in range(12)]
+    assert wall < 1.2                      # sequential would take ~2.6 s
 
 
 def test_concurrency_limit_is_respected(feed_server):

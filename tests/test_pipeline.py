@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import sqlite3
 import subprocess
@@ -135,7 +136,7 @@ def test_full_run_writes_brief_json_pdf_and_outbox(world):
 
     emls = sorted((out / "outbox").glob("*.eml"))
     assert len(emls) == 2
-    msg = email.message_from_bytes(emls[0].read_bytes())
+    msg = email.message_from_bytes(emls[0].read_bytes(), policy=email.policy.default)
     assert msg["Subject"].endswith("2026-03-10") and msg["From"] == "briefs@example.org"
     pdfs = [p for p in msg.walk() if p.get_content_type() == "application/pdf"]
     assert len(pdfs) == 1 and pdfs[0].get_filename() == "brief-2026-03-10.pdf"

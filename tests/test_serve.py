@@ -1,0 +1,365 @@
+"""The preview server over real HTTP: a store filled from loopback feeds by `pipeline.run`, then
+`make_server` on port 0. No mocks: every check is a request a browser or an attacker could send."""
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from briefing.config import Config, parse_config
+from briefing.fsutil import LockedError
+from briefing.pipeline import lock, run
+from briefing.serve import make_server
+
+try:
+    from .builders import ago, atom, rss
+    from .feedserver import FeedServer
+except ImportError:
+    from builders import ago, atom, rss
+    from feedserver import FeedServer
+
+HOSTILE = "<script>alert(1)</script> Israeli strike kills 3 in Gaza"
+ODD_SOURCE = 'Wire <i>Two</i> & "Co"'        # config text is escaped like feed text
+TOKEN = "correct-horse-battery-staple"
+
+
+def feeds(now: datetime) -> dict[str, bytes]:
+    """Invented reports: Gaza, Lebanon, the Red Sea, a deployment, a threat; one hostile title."""
+    one = rss("Wire One", [
+        (HOSTILE, "An Israeli air strike killed three people in Gaza City overnight, medics said. "
+                  '<img src="x" onerror="alert(2)">', "https://one.example/gaza-strike", ago(now, 3)),
+        ("Hezbollah fires rockets at northern Israel",
+         "Hezbollah fired rockets at an Israeli army post near Metula, the military said.",
+         "https://one.example/lebanon-rockets", ago(now, 5)),
+        ("Houthis attack cargo ship in the Red Sea",
+         "The Houthis attacked a cargo ship with drones off Hodeidah in the Red Sea.",
+         "javascript:alert(3)", ago(now, 6)),
+    ])
+    two = atom("Wire Two", [
+        ("Pentagon deploys aircraft carrier to the eastern Mediterranean",
+         "The Pentagon said an aircraft carrier was deployed to the eastern Mediterranean.",
+         "https://two.example/carrier", ago(now, 4)),
+        ("Israeli air strike on Gaza kills three",
+         "An Israeli strike killed three people in Gaza City, health officials said.",
+         "https://two.example/gaza", ago(now, 2)),
+    ])
+    old = rss("Wire One archive", [
+        ("Israeli drone strike hits car in Gaza", "An Israeli drone strike hit a car in Khan Younis.",
+         "https://one.example/old-gaza", ago(now, 72)),
+        ("Houthis fire missile at tanker in the Red Sea",
+         "The Houthis fired a missile at an oil tanker in the Red Sea.",
+         "https://one.example/old-red-sea", ago(now, 73)),
+    ])
+    return {"/one.xml": one, "/two.xml": two, "/old.xml": old}
+
+
+@dataclass
+class World:
+    config: Config
+    feeds: FeedServer
+    base: str
+    port: int
+    today: str
+    past: str
+    past_as_of: datetime
+
+
+def start(config: Config, token: str | None = None):
+    server = make_server(config, "127.0.0.1", 0, token=token)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
+def build_world(tmp: Path):
+    """Feeds → `briefing run` twice (three days ago and now) → a running preview server."""
+    fs = FeedServer()
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    for path, body in feeds(now).items():
+        fs.add(path, body, content_type="application/atom+xml" if path == "/two.xml" else
+               "application/rss+xml")
+    fs.add("/slow.xml", rss("Slow", []))
+    config = parse_config({
+        "timezone": "Europe/London", "output_dir": str(tmp / "out"),
+        "sources": [{"name": "Wire One", "url": fs.url("/one.xml")},
+                    {"name": ODD_SOURCE, "url": fs.url("/two.xml")},
+                    {"name": "Wire One archive", "url": fs.url("/old.xml")},
+                    {"name": "Slow Wire", "url": fs.url("/slow.xml")},
+                    {"name": "Broken Wire", "url": fs.url("/missing.xml")}]}, tmp)
+    past_as_of = now - timedelta(hours=70)
+    run(config, now=now, as_of=past_as_of, send=False)
+    run(config, now=now, send=False)
+    fs.add("/slow.xml", rss("Slow", []), delay=2.0)     # "fetch now" must now take a while
+    server = start(config)
+    port = server.server_address[1]
+    return server, World(config, fs, f"http://127.0.0.1:{port}", port,
+                         now.astimezone(config.tz).date().isoformat(),
+                         past_as_of.astimezone(config.tz).date().isoformat(), past_as_of)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    server, w = build_world(tmp_path_factory.mktemp("serve"))
+    yield w
+    server.shutdown()
+    server.server_close()
+    w.feeds.close()
+
+
+def request(w_or_port, path: str, method: str = "GET", headers: dict | None = None,
+            body: bytes | None = None) -> tuple[int, dict[str, str], str]:
+    port = w_or_port if isinstance(w_or_port, int) else w_or_port.port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def entries(page: str) -> list[str]:
+    return re.findall(r'<li class="entry (\w+)"', page)
+
+
+# -- pages ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/", "/live", "/archive", "/sources", "/fetch", "/static/serve.css"])
+def test_pages_load_with_security_headers(world, path):
+    status, headers, body = request(world, path)
+    assert status == 200, body[:500]
+    csp = headers["content-security-policy"]
+    for part in ("default-src 'none'", "img-src data:", "form-action 'self'",
+                 "frame-ancestors 'none'", "base-uri 'none'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp and "script-src" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-frame-options"] == "DENY"
+    if path != "/static/serve.css":
+        assert '<meta name="viewport"' in body and 'href="#main"' in body   # phone + skip link
+        assert "as of" in body
+
+
+def test_latest_brief_shows_todays_events_and_as_of_time(world):
+    _, headers, body = request(world, "/")
+    assert "Israeli strike kills 3 in Gaza" in body or "killed three people in Gaza" in body
+    assert "Gaza" in body and "Red Sea" in body
+    assert re.search(r"as of <time>\d\d \w{3} \d{4} \d\d:\d\d Europe/London</time>", body)
+    assert "'sha256-" in headers["content-security-policy"]   # the inline <style> by hash
+    assert f'href="/{world.today}/brief.pdf"' in body
+
+
+def test_feed_and_config_strings_are_escaped_and_links_only_http(world):
+    _, _, body = request(world, "/")
+    assert "<script" not in body.lower()
+    assert "onerror" not in body and "alert(2)" not in body
+    assert "javascript:" not in body
+    assert "Wire &lt;i&gt;Two&lt;/i&gt; &amp; &#34;Co&#34;" in body
+    assert "<i>Two</i>" not in body
+    hrefs = re.findall(r'href="([^"]*)"', body)
+    assert all(h.startswith(("/", "#", "?", "https://", "http://")) for h in hrefs), hrefs
+
+
+def test_theater_filter(world):
+    _, _, full = request(world, "/")
+    _, _, gaza = request(world, "/?theater=Gaza")
+    assert 'data-value="Gaza" aria-current="true"' in gaza
+    assert 0 < len(entries(gaza)) < len(entries(full))
+    main = gaza.split('<main id="main"', 1)[1]
+    assert "Red Sea" not in main.split('id="sources"')[0]     # only the sources table may say it
+    assert "Showing" in gaza and "Clear filters" in gaza
+
+
+def test_type_filter_and_repeated_params(world):
+    _, _, only_dep = request(world, "/live?type=deployment")
+    assert set(entries(only_dep)) == {"deployment"}
+    _, _, two = request(world, "/live?type=deployment&type=incident")
+    assert set(entries(two)) == {"deployment", "incident"}
+    status, _, past = request(world, "/live?as_of=" + world.past_as_of.astimezone(
+        world.config.tz).strftime("%Y-%m-%dT%H:%M:%S"))
+    assert status == 200 and "tanker" in past and "Preview" in past
+    assert request(world, "/live?as_of=yesterday")[0] == 400
+    assert request(world, "/", "HEAD")[0] == 200
+    _, _, none = request(world, "/?theater=Atlantis")
+    assert entries(none) == [] and "No incidents" in none
+
+
+def test_actor_filter(world):
+    _, _, body = request(world, "/?actor=Houthis")
+    assert entries(body) and "Houthis" in body
+    assert "Metula" not in body
+
+
+def test_archived_day_from_disk_and_recomposed_with_filters(world):
+    status, _, disk = request(world, f"/{world.past}")
+    assert status == 200
+    assert "as written to disk" in disk and 'href="#main"' in disk
+    assert "Khan Younis" in disk or "tanker" in disk
+    status, _, filtered = request(world, f"/{world.past}?type=incident&theater=Gaza")
+    assert status == 200 and "recomposed from the store" in filtered
+    assert set(entries(filtered)) == {"incident"} and "tanker" not in filtered
+    _, _, archive = request(world, "/archive")
+    assert f'href="/{world.past}"' in archive and f'href="/{world.today}/brief.pdf"' in archive
+
+
+def test_pdf_download(world):
+    status, headers, _ = request(world, f"/{world.today}/brief.pdf")
+    assert status == 200 and headers["content-type"] == "application/pdf"
+    assert "attachment" in headers["content-disposition"]
+
+
+def test_sources_page_lists_failures(world):
+    _, _, body = request(world, "/sources")
+    assert "Broken Wire" in body and "failing" in body
+    assert body.index("Broken Wire") < body.index("Wire One")      # failures first
+
+
+@pytest.mark.parametrize("path", [
+    "/..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/2026-01-01/../../x", "/2026-01-01/..%2f..%2fbriefing.sqlite3", "//etc/passwd", "/etc/passwd",
+    "/static/../../feeds.yaml", "/static/..%2fbrief.css", "/static/serve.css%00", "/%00",
+    "/2026-01-01%00/brief.pdf", "/briefing.sqlite3", "/2026-13-45", "/2026-01-01/brief.pdf/..",
+    "/2026-01-01/../briefing.sqlite3", "/./2026-01-01", "/2026-01-01/brief.exe",
+    "http://127.0.0.1/etc/passwd", "/\\..\\..\\etc\\passwd",
+])
+def test_traversal_is_404(world, path):
+    status, headers, body = request(world, path)
+    assert status == 404
+    assert "root:" not in body and "content-security-policy" in headers
+
+
+def test_raw_nul_byte_in_request_line(world):
+    with socket.create_connection(("127.0.0.1", world.port), timeout=10) as s:
+        s.sendall(b"GET /2026-01-01\x00/../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        head = s.recv(4096).decode("latin-1")
+    assert head.split()[1] in ("400", "404") and "root:" not in head
+
+
+def test_dns_rebinding_host_is_refused(world):
+    status, _, _ = request(world, "/", headers={"Host": "attacker.example"})
+    assert status == 403
+
+
+def test_concurrent_requests_all_succeed(world):
+    paths = ["/", "/live?theater=Gaza", "/sources", "/archive", f"/{world.past}"] * 4
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda p: request(world, p)[0], paths))
+    assert results == [200] * 20
+
+
+def test_slow_client_does_not_block_others(world):
+    with socket.create_connection(("127.0.0.1", world.port), timeout=10) as idle:
+        idle.sendall(b"GET / HTTP/1.1\r\n")          # never finishes its request
+        t = time.monotonic()
+        assert request(world, "/sources")[0] == 200
+        assert time.monotonic() - t < 5
+
+
+# -- fetch now ---------------------------------------------------------------------------------
+def csrf(world) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', request(world, "/fetch")[2]).group(1)
+
+
+def post_fetch(world, token: str, headers: dict | None = None):
+    return request(world, "/fetch", "POST", body=f"csrf={token}".encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": "null", **(headers or {})})
+
+
+def test_post_without_csrf_token_or_cross_site_is_refused(world):
+    assert post_fetch(world, "forged")[0] == 403
+    good = csrf(world)
+    assert post_fetch(world, good, {"Origin": "http://attacker.example"})[0] == 403
+    assert post_fetch(world, good, {"Sec-Fetch-Site": "cross-site"})[0] == 403
+    status, _, _ = request(world, "/fetch", "POST", body=b"x" * 20000, headers={"Content-Length": "20000"})
+    assert status == 413
+
+
+def test_fetch_now_runs_in_background_one_at_a_time(world):
+    token = csrf(world)
+    status, headers, _ = post_fetch(world, token)
+    assert status == 303 and headers["location"] == "/fetch"
+    status, _, body = post_fetch(world, token)                 # a second one, at once
+    assert status == 409 and "already running" in body
+    with pytest.raises(LockedError):                           # and `briefing run` would wait too
+        with lock(world.config):
+            pass
+    t = time.monotonic()
+    status, _, page = request(world, "/fetch")
+    assert status == 200 and 'http-equiv="refresh"' in page and "Fetching 5 sources" in page
+    assert request(world, "/")[0] == 200 and time.monotonic() - t < 10   # pages still answer
+    deadline = time.monotonic() + 60
+    while "Last fetch finished" not in page and time.monotonic() < deadline:
+        time.sleep(0.3)
+        page = request(world, "/fetch")[2]
+    assert "Last fetch finished" in page and "4 sources ok, 1 failed" in page
+    assert 'http-equiv="refresh"' not in page
+    with lock(world.config):                                   # released afterwards
+        pass
+
+
+# -- access token ------------------------------------------------------------------------------
+def test_access_token(world):
+    server = start(world.config, token=TOKEN)
+    port = server.server_address[1]
+    try:
+        status, headers, body = request(port, "/")
+        assert status == 401 and "access token" in body.lower()
+        assert "content-security-policy" in headers
+        assert request(port, "/?token=wrong")[0] == 401
+        assert request(port, "/sources", headers={"Cookie": "briefing_token=wrong"})[0] == 401
+        status, headers, _ = request(port, "/sources?token=" + TOKEN)
+        assert status == 303 and headers["location"] == "/sources"     # token leaves the URL
+        cookie = headers["set-cookie"].split(";")[0]
+        assert "HttpOnly" in headers["set-cookie"] and "SameSite=Strict" in headers["set-cookie"]
+        assert request(port, "/sources", headers={"Cookie": cookie})[0] == 200
+        assert request(port, "/..%2fetc%2fpasswd", headers={"Cookie": cookie})[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- live templates, startup -------------------------------------------------------------------
+def test_template_edits_show_on_reload(world, tmp_path):
+    user = tmp_path / "templates"
+    user.mkdir()
+    page = user / "brief.html.j2"
+    config = world.config.model_copy(update={"templates_dir": user})
+    server = start(config)
+    port = server.server_address[1]
+    try:
+        for marker in ("first-edit-marker", "second-edit-marker"):
+            page.write_text('{% extends "builtin/brief.html.j2" %}'
+                            "{% block colophon %}<footer>" + marker + "</footer>{% endblock %}")
+            status, _, body = request(port, "/")
+            assert status == 200 and marker in body
+        page.write_text("{% extends 'builtin/brief.html.j2' %}{% block colophon %}{{ no_such }}{% endblock %}")
+        status, _, body = request(port, "/")
+        assert status == 500 and "template error" in body       # readable, and the server lives on
+        assert request(port, "/sources")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_exposure_warning_and_token_env(world, monkeypatch, tmp_path):
+    from briefing.config import ConfigError
+    from briefing.serve import exposure_warning, serve
+
+    assert exposure_warning("127.0.0.1", None) is None and exposure_warning("::1", None) is None
+    loud = exposure_warning("0.0.0.0", None)
+    assert "WARNING" in loud and "NO ACCESS TOKEN" in loud
+    assert "NO ACCESS TOKEN" not in exposure_warning("192.0.2.10", TOKEN)
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text(f"output_dir: {tmp_path}\nsources:\n  - {{name: A, url: 'https://a.example/rss'}}\n")
+    monkeypatch.delenv("BRIEFING_TEST_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="BRIEFING_TEST_TOKEN"):
+        serve(cfg, port=0, token_env="BRIEFING_TEST_TOKEN")
+    with pytest.raises(ConfigError, match="cannot listen"):
+        serve(cfg, port=world.port)                        # already taken by the world's server
