@@ -103,6 +103,7 @@ SEA_OF = {"Yemen": "Red Sea", "Eritrea": "Red Sea", "Djibouti": "Red Sea", "Soma
 SHIP = re.compile(r"\b(?:ships?|vessels?|tankers?|cargo|shipping|boats?|freighters?|merchant|container ship|bulk carrier|warships?|destroyers?|frigates?|maritime)\b", re.I)
 TWO_SIDED = {"clash", "fighting"}
 DATE_RX = re.compile(r"\b(?:on |since |from )?(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?|\b(\d{1,2}) (jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:,? (\d{4}))?|\bin (19\d\d|20[01]\d)\b", re.I)
+MONTH_ONLY = re.compile(r"(?:\bin |'s |\blast )(January|February|March|April|June|July|August|September|October|November|December)\b(?! \d)")
 MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 CAPTION = re.compile(r"(?:\((?:[^()]*(?:getty|photo|reuters|afp|ap|epa|images|via|handout|supplied|file)[^()]*)\)\s*$)|\bin a file photo\b|^(?:a |an )?(?:handout |screen ?grab|file )?(?:photo|picture|image|screen ?grab|locator map)\b", re.I)
 SANCTION = re.compile(r"\b(?:sanction\w*|funding|financ\w*|network|tariffs?|economy|voters|ads?|critics|campaign|inflation|ratings?|website|accounts?|hackers?|cyber\w*|online|social media|disinformation|votes?|ballot|polls?)\b", re.I)
@@ -304,6 +305,12 @@ class Extractor:
         cues = [surface.lower()]
 
         if typ == "incident":
+            if cue == "strike" and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
+                return None
+            if cue == "clash":
+                names = [m for m in ments if ti <= m.i < (ce if ce > te else n)]
+                if names and all(m.e.akind == "leader" and not m.e.capital for m in names):
+                    return None
             if ev.speculative(before) or ev.speculative(sent_before[-25:]) or ev.AFTER_SPEC.match(low[b:b + 30]):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
@@ -875,6 +882,10 @@ def _parse_date(d) -> datetime | None:
 
 def _old(s: str, when: datetime) -> bool:
     """An explicit date more than a week before the item's date: background, not news."""
+    for m in MONTH_ONLY.finditer(s):
+        mon = MONTHS[m.group(1)[:3].lower()]
+        if mon < when.month and when.month - mon < 11:
+            return True
     for m in DATE_RX.finditer(s):
         if m.group(7):
             return int(m.group(7)) < when.year
