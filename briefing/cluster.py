@@ -1,26 +1,30 @@
 """The same happening reported by several outlets → one entry listing every source.
 
 Candidates must agree on type and theater, not contradict on actors, and lie within a time
-window; their texts must then be similar (rapidfuzz token-set ratio over normalised words).
+window. Their texts are then compared by IDF-weighted word overlap (weighted Jaccard over
+title + lead): words every report shares ("strike", "killed", "Gaza") count for little, words
+that identify a happening ("Jabalia", "school", "patrol ship") for much. Shared names and
+agreeing death tolls add evidence; disjoint names and contradicting tolls subtract.
 Greedy single pass, oldest first: an event joins the most similar open cluster or starts one.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-
-from rapidfuzz import fuzz
 
 from .model import Event, Item, SourceRef
 
 MAX_GAP = timedelta(hours=18)
-MIN_SIMILARITY = 62.0
-_STOP = frozenset("a an the of in on at to for and or by with from as is are was were has have "
-                  "had be been it its this that after over into says said say amid".split())
-_WORD = re.compile(r"[a-z0-9]+")
-# Capitalised words inside a sentence: names of ships, towns, units, people. Two reports that
-# share two of them (beyond the theater's name) are very likely about the same happening.
+THRESHOLD = 0.17
+_STOP = frozenset("the of in on at to for and or by with from as is are was were has have had be been "
+                  "it its this that after over into says said say amid than more about also their they "
+                  "who which while when where what will would could not but new one two three four five "
+                  "six seven eight nine ten least near other others some".split())
+_WORD = re.compile(r"[a-z][a-z0-9'-]+|\d+")
+# Capitalised words inside a sentence: names of ships, towns, units, people.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*")
 _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian Russian Russia US "
                     "Iran Iranian Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
@@ -28,12 +32,12 @@ _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian R
                     "November December Minister President Army Forces Ministry".split())
 
 
+def words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
+
+
 def names(text: str) -> frozenset[str]:
     return frozenset(n for n in _NAME.findall(text) if n not in _COMMON)
-
-
-def _norm(text: str) -> str:
-    return " ".join(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Cluster:
     event: Event                                  # the representative (first reported)
     items: list[Item] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
 
     def refs(self) -> tuple[SourceRef, ...]:
@@ -59,42 +63,65 @@ def _compatible(c: Cluster, ev: Event) -> bool:
     return not a or not b or bool(a & b)
 
 
-def _figures_agree(c: Cluster, ev: Event) -> float:
-    """Bonus when both state a death toll and the tolls are close (updates differ a little)."""
+def _figures(c: Cluster, ev: Event) -> float:
+    """Evidence from death tolls: close figures (updates differ a little) agree."""
     figures = [e.fatalities for e in c.events if e.fatalities]
     if not ev.fatalities or not figures:
         return 0.0
-    return 12.0 if any(abs(f - ev.fatalities) <= max(2, 0.2 * f) for f in figures) else -10.0
+    return 0.1 if any(abs(f - ev.fatalities) <= max(2, 0.2 * f) for f in figures) else -0.15
+
+
+def _text(item: Item) -> str:
+    return f"{item.title}. {item.summary[:400]}"
 
 
 def cluster(pairs: list[tuple[Item, Event]]) -> list[Cluster]:
     """Group (item, event) pairs, which must be sorted by publication time."""
+    texts = {id(it): _text(it) for it, _ in pairs}
+    bags = {k: words(t) for k, t in texts.items()}
+    df = Counter(w for bag in bags.values() for w in bag)
+    n = len(bags) + 1
+    idf = {w: math.log(n / c) + 0.5 for w, c in df.items()}
+    # A name helps only if it is rare in this batch: "Houthi" or "Red Sea" name a theater's
+    # every report; "Coral Meridian" or "Jabalia" name one happening.
+    name_sets = {k: names(t) for k, t in texts.items()}
+    name_df = Counter(nm for ns in name_sets.values() for nm in ns)
+    rare = max(3, int(0.03 * n))
+    name_sets = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
+
+    def similarity(a: set[str], b: frozenset[str]) -> float:
+        union = sum(idf[w] for w in a | b)
+        return sum(idf[w] for w in a & b) / union if union else 0.0
+
     clusters: list[Cluster] = []
     # Open clusters per (type, theater): only those can take a new event, and only while their
     # latest report is recent — this keeps a month of history at linear-ish cost.
     open_: dict[tuple[str, str | None], list[Cluster]] = {}
     for item, ev in pairs:
-        key = _norm(f"{item.title} {item.summary[:400]}")
-        item_names = names(f"{item.title}. {item.summary[:400]}")
+        bag, item_names = bags[id(item)], name_sets[id(item)]
         bucket = open_.setdefault((ev.type, ev.theater), [])
         bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
-        best, best_score = None, MIN_SIMILARITY
+        best, best_score = None, THRESHOLD
         for c in bucket:
             if not _compatible(c, ev):
                 continue
             if any(i.source == item.source and i.uid == item.uid for i in c.items):
-                best, best_score = c, 101.0      # another sentence of the same item
+                best = c                          # another sentence of the same item
                 break
-            score = max(fuzz.token_set_ratio(key, k) for k in c.keys) + _figures_agree(c, ev)
-            score += 15.0 if len(c.names & item_names) >= 2 else 0.0
+            score = similarity(c.words, bag) + _figures(c, ev)
+            shared = len(c.names & item_names)
+            if shared:
+                score += min(0.16, 0.08 * shared)
+            elif c.names and item_names:
+                score -= 0.1
             if score >= best_score:
                 best, best_score = c, score
         if best is None:
-            best = Cluster(ev, [], [], [])
+            best = Cluster(ev)
             clusters.append(best)
             bucket.append(best)
         best.items.append(item)
         best.events.append(ev)
-        best.keys.append(key)
+        best.words |= bag
         best.names |= item_names
     return clusters

@@ -90,9 +90,11 @@ def stories(items: list[StoredItem]) -> list[Entry]:
     return entries
 
 
-def _direction(today: int, yesterday: int, avg7: float, has_history: bool) -> str:
+def _direction(today: int, yesterday: int, avg7: float, has_baseline: bool) -> str:
+    if not has_baseline:
+        return "no baseline"
     if avg7 == 0 and yesterday == 0:
-        return "new" if today and has_history else "steady"
+        return "new" if today else "steady"
     # Small counts swing a lot: ask for a clear margin before calling a change.
     if today >= max(avg7 * 1.5, avg7 + 2):
         return "escalating"
@@ -115,13 +117,20 @@ def trends(today: list[Entry], earlier: list[Entry], as_of: datetime, hours: int
     days = tuple((as_of - slot * (HISTORY_DAYS - 1 - i)).astimezone(tz).date().isoformat()
                  for i in range(HISTORY_DAYS))
     out = []
+    baseline = _has_baseline(earlier, as_of)
     for theater, series in counts.items():
         prev7 = series[-8:-1]
         avg7 = sum(prev7) / len(prev7)
         out.append(Trend(theater, series[-1], series[-2], round(avg7, 1),
-                         _direction(series[-1], series[-2], avg7, bool(earlier)), tuple(series)))
+                         _direction(series[-1], series[-2], avg7, baseline), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
     return tuple(out), days
+
+
+def _has_baseline(earlier: list[Entry], as_of: datetime) -> bool:
+    """Trends and "new" need a baseline: events on at least three of the previous seven days."""
+    week = as_of - timedelta(days=8)
+    return len({e.published.date() for e in earlier if e.published >= week}) >= 3
 
 
 def _novelty(entry: Entry, theaters: set[str], actors: set[str]) -> tuple[str, ...]:
@@ -159,8 +168,7 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     week = [e for e in earlier if e.published >= start - timedelta(days=7)]
     seen_theaters = {e.theater for e in week}
     seen_actors = {a for e in week for a in e.actors}
-    # "New" needs a baseline: at least three earlier days with events, or everything looks new.
-    if len({e.published.date() for e in week}) >= 3:
+    if _has_baseline(earlier, as_of):   # without one, everything would look new
         entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, len({r.name for r in e.sources}), e.text, n))
                    if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
 

@@ -99,6 +99,9 @@ def test_broken_xml_still_yields_entries(feed_server):
 def test_garbage_and_empty_bodies_are_clean_errors(feed_server):
     garbage = served(feed_server, b"\x89PNG\r\n\x1a\n\x00\x00binary junk <<<>>>", content_type="image/png")
     assert garbage.items == () and garbage.error.startswith("not a feed: ")
+    json_feed = served(feed_server, b'{"version": "https://jsonfeed.org/version/1.1", "items": []}',
+                       path="/feed.json", content_type="application/feed+json")
+    assert json_feed.error == "not a feed (JSON, not RSS/Atom/RDF)"
     empty = served(feed_server, b"   \n", path="/empty")
     assert empty.error == "not a feed: empty response"
 

@@ -236,10 +236,10 @@ class Extractor:
 
     # -- the item ------------------------------------------------------------------------------
     def tag(self, title: str, summary: str = "", date: str | datetime | None = None) -> Tagging:
+        if not ev.any_trigger(f"{title or ''}\n{summary or ''}"):
+            return EMPTY
         title = clean(title)
         summary = clean(summary)
-        if not ev.maybe(title) and not ev.maybe(summary):
-            return EMPTY
         when = _parse_date(date)
         sents: list[tuple[str, str]] = []
         if title:

@@ -1,0 +1,121 @@
+"""Composition logic on hand-made tagged items: merging, ranking, trends, coverage gaps."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from briefing.compose import compose, severity
+from briefing.model import Event, Item, SourceHealth, StoredItem, Tagging
+
+AS_OF = datetime(2026, 5, 20, 6, 0, tzinfo=timezone.utc)
+UTC = ZoneInfo("UTC")
+
+
+def item(source: str, title: str, hours_ago: float, events: list[Event], summary: str = "") -> StoredItem:
+    t = AS_OF - timedelta(hours=hours_ago)
+    it = Item(source, f"{source}:{title}", title, summary, f"https://{source.lower().replace(' ', '')}.example/{abs(hash(title))}", t)
+    types = tuple(dict.fromkeys(e.type for e in events))
+    return StoredItem(it, t, Tagging(types, tuple(e.theater for e in events), (), tuple(events)))
+
+
+def inc(theater: str, actors=(), fatalities=None, text="x") -> Event:
+    return Event("incident", theater, tuple(actors), (), fatalities, text, ("cue",))
+
+
+def brief(items, history=(), health=None, sources=None):
+    names = sources or sorted({s.item.source for s in (*items, *history)})
+    return compose(title="T", as_of=AS_OF, tz=UTC, hours=24, items=list(items),
+                   sources=[(n, f"https://{n}.example/rss") for n in names],
+                   health=health or {n: SourceHealth(n, "u", ok=True) for n in names}, now=AS_OF,
+                   history=list(history))
+
+
+def test_same_strike_from_two_outlets_with_different_titles_and_tolls_is_one_entry():
+    a = item("Wire A", "Israeli strike on Rafah school shelter kills at least 28", 5,
+             [inc("Gaza", ["Israel"], 28, "Israeli strike on Rafah school shelter kills at least 28")],
+             "The strike hit a school sheltering displaced families in Rafah's Tal al-Sultan area, medics said.")
+    b = item("Wire B", "Dozens dead after air strike hits shelter in southern Gaza", 3,
+             [inc("Gaza", [], 31, "Dozens dead after air strike hits shelter in southern Gaza")],
+             "Medics in Rafah said 31 people were killed when the school in Tal al-Sultan was hit.")
+    [entry] = brief([a, b]).entries
+    assert {s.name for s in entry.sources} == {"Wire A", "Wire B"}
+    assert (entry.fatalities, entry.fatalities_high) == (28, 31)
+    assert entry.actors == ("Israel",)
+
+
+def test_different_happenings_in_one_theater_stay_apart():
+    a = item("Wire A", "Israeli strike kills 4 in Jabalia refugee camp", 5, [inc("Gaza", ["Israel"], 4)],
+             "Four people were killed in a strike on a house in Jabalia, in the north of the strip.")
+    b = item("Wire B", "Hamas fighters ambush Israeli patrol in Khan Younis", 4, [inc("Gaza", ["Hamas"])],
+             "The armed wing of Hamas said its fighters attacked an army patrol east of Khan Younis.")
+    assert len(brief([a, b]).entries) == 2
+
+
+def test_contradicting_actors_or_a_long_gap_prevent_a_merge():
+    text = "Rockets fired across the border hit positions near Kiryat Shmona, the army said"
+    a = item("Wire A", text, 30 - 1, [inc("Israel", ["Hezbollah"])])
+    b = item("Wire B", text, 2, [inc("Israel", ["Hezbollah"])])           # 27 h later: a new salvo
+    c = item("Wire C", text, 28, [inc("Israel", ["Islamic Resistance in Iraq"])])
+    entries = brief([b], history=[a, c]).entries
+    assert len(entries) == 1 and [s.name for s in entries[0].sources] == ["Wire B"]
+
+
+def test_ranking_puts_deaths_strategic_assets_and_corroboration_first():
+    assert severity("incident", 30, 1, "x") > severity("incident", 2, 1, "x") > severity("incident", None, 1, "x")
+    assert severity("deployment", None, 1, "carrier strike group arrives") > severity("deployment", None, 1, "troops arrive")
+    assert severity("threat", None, 3, "x") > severity("threat", None, 1, "x")
+    towns = ["Tulkarm", "Nablus", "Jenin", "Tubas", "Qalqilya", "Hebron"]
+    items = [item("Wire A", f"Gunfire exchanged near {t}", 2 + i, [inc("West Bank", ["Israel"], text=f"clash {t}")],
+                  f"Soldiers and gunmen exchanged fire in {t}.") for i, t in enumerate(towns)]
+    items.append(item("Wire B", "Missile strike kills 40 in Kharkiv", 8, [inc("Ukraine", ["Russia"], 40, "Missile strike kills 40 in Kharkiv")]))
+    b = brief(items)
+    assert b.takeaways[0].theater == "Ukraine"
+    assert 3 <= len(b.takeaways) <= 8
+    assert b.sections[0].theater == "West Bank"                   # busiest theater first
+
+
+def test_takeaways_never_repeat_one_report():
+    double = item("Wire A", "US carrier arrives and jets strike radar site", 2,
+                  [inc("Red Sea", ["United States"], None, "jets strike radar site"),
+                   Event("deployment", "Red Sea", ("United States",), (), None, "carrier arrives", ("arrives",))])
+    others = [item("Wire B", f"Drone hits port {i}", 3 + i, [inc("Ukraine", ["Russia"], text=f"drone {i}")], f"port {i} text") for i in range(3)]
+    b = brief([double, *others])
+    links = [s.link for e in b.takeaways for s in e.sources]
+    assert len(links) == len(set(links))
+
+
+def test_trend_arithmetic_over_several_days():
+    history = []
+    # Gaza: 2 events on each of the previous 7 days → avg7 2.0; today 6 → escalating.
+    # Lebanon: 4 a day before, 1 today → calming. Syria: nothing before, 1 today → new.
+    # Invented, distinct place words so that no two reports describe the same happening.
+    spot = iter(f"{a}{b}" for a in ("Ka", "Lo", "Mi", "Nu", "Pe", "Ra", "Su", "Ti", "Vo", "Ze")
+                for b in ("bar", "dun", "fel", "gor", "hin", "jat", "kem"))
+    for d in range(1, 8):
+        for k in range(2):
+            p = next(spot)
+            history.append(item("Wire A", f"Strike hits {p}", 24 * d + 1 + k, [inc("Gaza", ["Israel"], text=p)], f"A house in {p} was hit."))
+        for k in range(4):
+            p = next(spot)
+            history.append(item("Wire B", f"Shelling near {p}", 24 * d + 2 + k, [inc("Lebanon", ["Israel"], text=p)], f"Shells fell on {p}."))
+    today = []
+    for k in range(6):
+        p = next(spot)
+        today.append(item("Wire A", f"Strike hits {p}", 1 + k, [inc("Gaza", ["Israel"], text=p)], f"A house in {p} was hit."))
+    today += [item("Wire B", "Lebanon shelling today", 2, [inc("Lebanon", ["Israel"], text="lt")]),
+              item("Wire C", "Syria strike today", 3, [inc("Syria", ["Israel"], text="st")])]
+    trends = {t.theater: t for t in brief(today, history).trends}
+    assert (trends["Gaza"].today, trends["Gaza"].yesterday, trends["Gaza"].avg7) == (6, 2, 2.0)
+    assert trends["Gaza"].direction == "escalating"
+    assert (trends["Lebanon"].today, trends["Lebanon"].avg7, trends["Lebanon"].direction) == (1, 4.0, "calming")
+    assert trends["Syria"].direction == "new"
+    assert trends["Gaza"].series[-8:] == (2, 2, 2, 2, 2, 2, 2, 6)
+
+
+def test_theater_whose_only_sources_failed_is_a_coverage_gap():
+    history = [item("Yemen Desk", f"Strike near Hodeidah {d}", 24 * d, [inc("Yemen", ["United States"], text=f"y{d}")], f"u{d}") for d in range(1, 4)]
+    history += [item("Wire A", f"Gaza strike {d}", 24 * d, [inc("Gaza", ["Israel"], text=f"g{d}")], f"g{d}") for d in range(1, 4)]
+    health = {"Yemen Desk": SourceHealth("Yemen Desk", "u", ok=False, error="HTTP 503"),
+              "Wire A": SourceHealth("Wire A", "u", ok=True)}
+    b = brief([], history, health=health, sources=["Wire A", "Yemen Desk"])
+    assert b.coverage_gaps == ("Yemen",)
