@@ -75,17 +75,20 @@ def _text(item: Item) -> str:
     return f"{item.title}. {item.summary[:400]}"
 
 
-def cluster(pairs: list[tuple[Item, Event]]) -> list[Cluster]:
-    """Group (item, event) pairs, which must be sorted by publication time."""
+def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> list[Cluster]:
+    """Group (item, event) pairs, which must be sorted by publication time. Word and name
+    rarity are counted over the pairs' items plus `background` (e.g. the last two weeks), so
+    that a small batch does not make every word look rare."""
     texts = {id(it): _text(it) for it, _ in pairs}
     bags = {k: words(t) for k, t in texts.items()}
-    df = Counter(w for bag in bags.values() for w in bag)
-    n = len(bags) + 1
+    corpus = {**bags, **{id(it): words(_text(it)) for it in background}}
+    df = Counter(w for bag in corpus.values() for w in bag)
+    n = len(corpus) + 1
     idf = {w: math.log(n / c) + 0.5 for w, c in df.items()}
     # A name helps only if it is rare in this batch: "Houthi" or "Red Sea" name a theater's
     # every report; "Coral Meridian" or "Jabalia" name one happening.
     name_sets = {k: names(t) for k, t in texts.items()}
-    name_df = Counter(nm for ns in name_sets.values() for nm in ns)
+    name_df = Counter(nm for ns in (*name_sets.values(), *(names(_text(it)) for it in background)) for nm in ns)
     rare = max(3, int(0.03 * n))
     name_sets = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
 
@@ -113,7 +116,9 @@ def cluster(pairs: list[tuple[Item, Event]]) -> list[Cluster]:
             if shared:
                 score += min(0.16, 0.08 * shared)
             elif c.names and item_names:
-                score -= 0.1
+                # Different rare names (two towns, two ships): a false merge would hide an
+                # event, which costs an analyst more than a duplicate line.
+                score -= 0.3
             if score >= best_score:
                 best, best_score = c, score
         if best is None:

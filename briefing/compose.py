@@ -72,10 +72,10 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a, *b)))
 
 
-def stories(items: list[StoredItem]) -> list[Entry]:
+def stories(items: list[StoredItem], background: list[StoredItem] = ()) -> list[Entry]:
     """Cluster the items' events into entries (one per happening, every source listed)."""
     entries = []
-    for n, c in enumerate(cluster(_pairs(items))):
+    for n, c in enumerate(cluster(_pairs(items), [s.item for s in background])):
         ev, refs = c.event, c.refs()
         text = ev.text or c.items[0].title
         fatal = _fatalities(c.events)
@@ -163,8 +163,8 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     """The brief for the window ending at `as_of`. `items` are those published in the window;
     `history` those of the HISTORY_DAYS before it (for trends, novelty and coverage)."""
     start, end = window(as_of, hours)
-    entries = stories(items)
-    earlier = stories(list(history))
+    entries = stories(items, list(history))
+    earlier = stories(list(history), items)
     week = [e for e in earlier if e.published >= start - timedelta(days=7)]
     seen_theaters = {e.theater for e in week}
     seen_actors = {a for e in week for a in e.actors}

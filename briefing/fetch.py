@@ -56,14 +56,16 @@ def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | 
     change in feeds.yaml and could earn a wrong 304 from the new server.
     Synchronous; safe to call from inside a running event loop (runs in a helper thread then).
     """
-    coro_factory = lambda: _fetch_all(list(sources), dict(validators or {}), settings, transport)  # noqa: E731
+    def work() -> list[Fetched]:
+        return asyncio.run(_fetch_all(list(sources), dict(validators or {}), settings, transport))
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro_factory())
+        return work()
     # asyncio.run() refuses to nest: give the work its own loop in a thread.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_factory())).result()
+        return pool.submit(work).result()
 
 
 async def _fetch_all(sources: list[Source], validators: dict[str, Validators],
@@ -117,6 +119,8 @@ async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
         try:
             request = client.build_request("GET", url, headers=headers)
             response = await client.send(request, stream=True)
+        except httpx.InvalidURL:
+            raise FeedError(f"invalid URL {_short(url)}") from None
         except httpx.HTTPError as exc:
             raise FeedError(_describe(exc, settings)) from None
         try:
@@ -233,8 +237,9 @@ def _check_scheme(url: str, redirected: bool) -> None:
         raise FeedError(f"invalid URL {_short(url)}") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        what = "redirect to" if redirected else "unsupported URL scheme in"
-        raise FeedError(f"{what} {scheme or 'scheme-less'}: URL refused (only http/https)")
+        if redirected:
+            raise FeedError(f"redirect to {scheme or 'scheme-less'}: URL refused (only http/https)")
+        raise FeedError(f"unsupported URL scheme {scheme or '(none)'!r} (only http/https)")
     if not parts.hostname:
         raise FeedError(f"invalid URL {_short(url)} (no host)")
 
@@ -247,14 +252,16 @@ def _describe(exc: httpx.HTTPError, settings: FetchSettings) -> str:
         return f"read timed out after {settings.read_timeout:g} s"
     if isinstance(exc, httpx.PoolTimeout):
         return f"timed out waiting for a connection after {settings.deadline:g} s"
-    chain = _causes(exc)
+    chain, text = _causes(exc), str(exc).lower()
     if any(isinstance(c, ConnectionRefusedError) or getattr(c, "errno", None) == errno.ECONNREFUSED
-           for c in chain) or "refused" in str(exc).lower():
+           for c in chain) or "refused" in text:
         return "connection refused"
-    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in str(exc).lower() \
-            or "nodename nor servname" in str(exc).lower() or "temporary failure in name resolution" in str(exc).lower():
-        return "DNS lookup failed (unknown host)"
-    if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in str(exc).lower():
+    if any(isinstance(c, socket.gaierror) for c in chain) or any(
+            s in text for s in ("name or service not known", "nodename nor servname", "name resolution")):
+        unknown = "not known" in text or "nodename nor servname" in text or any(
+            isinstance(c, socket.gaierror) and c.errno == socket.EAI_NONAME for c in chain)
+        return "DNS lookup failed (unknown host)" if unknown else "DNS lookup failed"
+    if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in text:
         return f"TLS error: {_one_line(str(exc))}"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"server broke the HTTP protocol: {_one_line(str(exc))}"

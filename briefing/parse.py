@@ -109,7 +109,8 @@ def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
     # feedparser's own sanitiser is off: it keeps e.g. <iframe> inner text; clean_text (nh3)
     # reduces everything to plain text anyway, and links go through safe_url.
     try:
-        parsed = feedparser.parse(io.BytesIO(_first_entries(fetched.body, MAX_ITEMS)), response_headers=headers,
+        stream = io.BytesIO(_first_entries(fetched.body, MAX_ITEMS))    # a stream, never bytes: see top
+        parsed = feedparser.parse(stream, response_headers=headers,
                                   resolve_relative_uris=False, sanitize_html=False)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one feed must not stop the run
         return ParsedFeed(source=source, error=f"not a feed: parser failed ({type(exc).__name__})")

@@ -137,7 +137,7 @@ def test_non_http_schemes_refused(feed_server, tmp_path):
     assert not r.ok and r.body == b"" and r.error == "redirect to file: URL refused (only http/https)"
     assert one(feed_server.url("/to-ftp")).error == "redirect to ftp: URL refused (only http/https)"
     direct = one(secret.as_uri())
-    assert not direct.ok and direct.error == "unsupported URL scheme in file: URL refused (only http/https)"
+    assert not direct.ok and direct.error == "unsupported URL scheme 'file' (only http/https)"
 
 
 def test_conditional_get_round_trip(feed_server):

@@ -236,22 +236,30 @@ class Extractor:
 
     # -- the item ------------------------------------------------------------------------------
     def tag(self, title: str, summary: str = "", date: str | datetime | None = None) -> Tagging:
-        if not ev.any_trigger(f"{title or ''}\n{summary or ''}"):
+        if not ev.STEM.search(title or "") and not ev.STEM.search(summary or ""):
             return EMPTY
         title = clean(title)
         summary = clean(summary)
+        # triggers over the whole title / summary (a rule never spans a sentence boundary),
+        # then handed to their sentences
+        ttrig = ev.find(title) if title else []
+        strig = ev.find(summary) if summary else []
+        if not ttrig and not strig:
+            return EMPTY
         when = _parse_date(date)
-        sents: list[tuple[str, str]] = []
-        if title:
-            for _, st in sentences(title):
-                sents.append(("title", st))
-        for _, st in sentences(summary):
-            sents.append(("caption" if CAPTION.search(st) else "summary", st))
+        sents: list[tuple[str, str, list]] = []
+        for kind0, text, trigs in (("title", title, ttrig), ("summary", summary, strig)):
+            if not text:
+                continue
+            for off, st in sentences(text):
+                end = off + len(st)
+                mine = [(t[0], t[1], t[2] - off, t[3] - off, t[4], t[5]) for t in trigs if off <= t[2] < end]
+                kind = kind0 if kind0 == "title" or not CAPTION.search(st) else "caption"
+                sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx()
         ctx.mentions = self.mentions
-        for si, (kind, st) in enumerate(sents):
-            trig = ev.find(st)
+        for si, (kind, st, trig) in enumerate(sents):
             if not trig:
                 ctx.add_lazy(si, st)
                 continue
