@@ -118,9 +118,18 @@ async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
         seen.add(url)
         try:
             request = client.build_request("GET", url, headers=headers)
-            response = await client.send(request, stream=True)
         except httpx.InvalidURL:
             raise FeedError(f"invalid URL {_short(url)}") from None
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.InvalidURL:
+            # httpx pre-builds the next hop from Location even when not following, so a
+            # "javascript:…" or "data:…" Location fails here, not in our scheme check.
+            raise FeedError("redirect to an invalid or non-http(s) URL refused") from None
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():
+                raise FeedError("redirect to an invalid URL refused") from None
+            raise FeedError(_describe(exc, settings)) from None
         except httpx.HTTPError as exc:
             raise FeedError(_describe(exc, settings)) from None
         try:

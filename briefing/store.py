@@ -118,8 +118,10 @@ class Store:
 
     # -- sources ----------------------------------------------------------------------------
     def validators(self) -> dict[str, Validators]:
-        rows = self.db.execute("SELECT name, etag, last_modified FROM sources").fetchall()
-        return {r["name"]: Validators(r["etag"], r["last_modified"]) for r in rows}
+        """Keyed by URL: when a feed's URL changes in feeds.yaml, the old server's validators
+        must not be sent to the new one (a wrong 304 would silently starve the source)."""
+        rows = self.db.execute("SELECT url, etag, last_modified FROM sources").fetchall()
+        return {r["url"]: Validators(r["etag"], r["last_modified"]) for r in rows}
 
     def health(self) -> dict[str, SourceHealth]:
         out = {}
@@ -156,10 +158,12 @@ class Store:
             failures = 0 if ok else (prev["consecutive_failures"] if prev else 0) + 1
             failing_since = None if ok else (
                 prev["failing_since"] if prev and prev["failing_since"] else _iso(now))
-            # Keep the old validators when a fetch failed: they are still the server's last word.
-            etag = fetched.validators.etag if ok else (prev["etag"] if prev else None)
-            lm = fetched.validators.last_modified if ok else (prev["last_modified"] if prev else None)
-            if ok and fetched.not_modified and prev:
+            # Keep the old validators when a fetch failed (they are still the server's last word),
+            # unless the URL changed: they belong to the old server.
+            keep = prev is not None and prev["url"] == src.url
+            etag = fetched.validators.etag if ok else (prev["etag"] if keep else None)
+            lm = fetched.validators.last_modified if ok else (prev["last_modified"] if keep else None)
+            if ok and fetched.not_modified and keep:
                 etag, lm = etag or prev["etag"], lm or prev["last_modified"]
             self.db.execute(
                 "INSERT INTO sources (name, url, ok, error, last_ok, last_attempt, failing_since,"
@@ -174,9 +178,10 @@ class Store:
 
     # -- items ------------------------------------------------------------------------------
     def items_between(self, start: datetime, end: datetime) -> list[StoredItem]:
-        """Items published in [start, end), oldest first."""
+        """Items published in [start, end], oldest first. The end is inclusive: an undated item
+        is stamped with the fetch time, which is the cut-off of the run that first sees it."""
         rows = self.db.execute(
-            "SELECT * FROM items WHERE published >= ? AND published < ? ORDER BY published, id",
+            "SELECT * FROM items WHERE published >= ? AND published <= ? ORDER BY published, id",
             (_iso(start), _iso(end))).fetchall()
         return [self._stored(r) for r in rows]
 
@@ -189,7 +194,7 @@ class Store:
 
     def untagged(self, start: datetime, end: datetime, tagger: str) -> list[tuple[int, Item]]:
         rows = self.db.execute(
-            "SELECT * FROM items WHERE published >= ? AND published < ?"
+            "SELECT * FROM items WHERE published >= ? AND published <= ?"
             " AND (tagging IS NULL OR tagger IS NOT ?)", (_iso(start), _iso(end), tagger)).fetchall()
         return [(r["id"], self._stored(r).item) for r in rows]
 

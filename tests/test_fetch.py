@@ -133,9 +133,13 @@ def test_non_http_schemes_refused(feed_server, tmp_path):
     secret.write_bytes(RSS)
     feed_server.add_redirect("/to-file", secret.as_uri())
     feed_server.add_redirect("/to-ftp", "ftp://127.0.0.1/rss.xml")
+    feed_server.add_redirect("/to-js", "javascript:alert(1)")
+    feed_server.add_redirect("/to-data", "data:application/rss+xml,<rss/>")
     r = one(feed_server.url("/to-file"))
     assert not r.ok and r.body == b"" and r.error == "redirect to file: URL refused (only http/https)"
     assert one(feed_server.url("/to-ftp")).error == "redirect to ftp: URL refused (only http/https)"
+    for path in ("/to-js", "/to-data"):
+        assert one(feed_server.url(path)).error == "redirect to an invalid or non-http(s) URL refused"
     direct = one(secret.as_uri())
     assert not direct.ok and direct.error == "unsupported URL scheme 'file' (only http/https)"
 

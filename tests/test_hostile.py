@@ -96,8 +96,9 @@ def case_names() -> list[str]:
         return [c.name for c in register(s, NOW).cases]
 
 
-XFAIL = {"Redirect js": "bug: httpx raises InvalidURL (not an HTTPError) while building next_request for "
-                        "Location: javascript:…; fetch._get reports it as 'unexpected error: InvalidURL …'"}
+XFAIL = {"Redirect js": "bug: Location: javascript:… makes httpx raise InvalidURL inside client.send (it builds "
+                        "next_request even without following); fetch._get blames the feed's own URL ('invalid URL "
+                        "<feed url>') instead of refusing the redirect"}
 CASES = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
          for n in case_names()]
 
@@ -231,6 +232,16 @@ def test_no_stray_files_in_output(hostile):
     folder = hostile.out / DATE
     names = {p.name for p in folder.iterdir()}
     assert names <= {"brief.html", "brief.pdf", "brief.json", "editions"}, names
+
+
+@pytest.mark.xfail(strict=True, reason="bug: an undated (or absurdly dated) item gets published=now, stored at "
+                   "second precision, and the window is [start, end) with end=as_of=now: it is excluded from the run "
+                   "that first sees it and, if the next run starts a few seconds later, from every brief")
+def test_undated_items_appear_in_the_brief_of_the_run_that_first_saw_them(hostile):
+    titles = " ".join(s["title"] for e in hostile.data["events"] for s in e["sources"])
+    for tag in ("missing", "1900", "9999", "garbage"):
+        assert f"[{tag}]" in titles, tag
+    assert hostile.sources["100k items"]["items"] > 0
 
 
 # -- the big cases, alone, for their own peak memory -------------------------------------------

@@ -185,11 +185,11 @@ def test_lengths_and_item_count_are_capped(feed_server):
 def test_deeply_nested_markup_stays_fast(feed_server):
     # html5ever is quadratic on nested <div>s: 30,000 deep took ~2 s per summary before flattening
     summary = "&lt;div&gt;" * 30_000 + "Payload text"
-    body = rss("".join(f"<item><title>n{i}</title><description>{summary}</description></item>" for i in range(10)))
+    body = rss("".join(f"<item><title>n{i}</title><description>{summary}</description></item>" for i in range(5)))
     t0 = time.monotonic()
     feed = served(feed_server, body)
-    assert time.monotonic() - t0 < 3
-    assert [i.title for i in feed.items] == [f"n{i}" for i in range(10)]
+    assert time.monotonic() - t0 < 3          # ~10 s without the flattening
+    assert [i.title for i in feed.items] == [f"n{i}" for i in range(5)]
 
 
 def test_broken_feed_without_usable_entries_is_an_error(feed_server):

@@ -22,10 +22,10 @@ _QUAL = r"(?:at least |more than |over |nearly |almost |around |about |some |up 
 _VICTIM = r"(?:[a-z'-]+ ){0,4}?"
 _KILLWORD = r"(?:killed|dead|died|slain|killing|deaths|dies|die)"
 # "killing 4 people", "kills at least 30", "left 12 dead"
-_AFTER_VERB = re.compile(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))", re.I)
+_AFTER_VERB = re.compile(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))")
 # "30 people were killed", "at least 49 killed", "more than 50 Palestinians reported killed"
-_BEFORE = re.compile(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b", re.I)
-_TOTAL = re.compile(r"\b(?:toll|tally|total|number of (?:\w+ )?(?:killed|dead|deaths)|since the (?:start|beginning)|so far|to date)\b", re.I)
+_BEFORE = re.compile(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b")
+_TOTAL = re.compile(r"\b(?:toll|tally|total|number of (?:\w+ )?(?:killed|dead|deaths)|since the (?:start|beginning)|so far|to date)\b")
 
 
 def _value(tok: str) -> int | None:
@@ -49,12 +49,18 @@ def _value(tok: str) -> int | None:
     return None
 
 
+_CUES = ("kill", "dead", "die", "slain", "death", "left", "leaving", "lives")   # one must occur
+
+
 def fatalities(sentence: str) -> int | None:
     """Largest conservative death figure stated in the sentence for one event, or None."""
+    low = sentence.lower()
+    if not any(w in low for w in _CUES):
+        return None
     best = None
-    for rx in (_AFTER_VERB, _BEFORE):
-        for m in rx.finditer(sentence):
-            tail = sentence[max(0, m.start() - 40):m.start()]
+    for rx in (_AFTER_VERB, _BEFORE):     # patterns are lower-case: run on the lower-cased text
+        for m in rx.finditer(low):
+            tail = low[max(0, m.start() - 40):m.start()]
             if _TOTAL.search(tail):
                 continue
             num = m.group(rx.groups)

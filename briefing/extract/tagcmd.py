@@ -4,7 +4,8 @@ In: {"id", "title", "summary"} (+ optional "date", "source"). Out: {"id", "types
 "actors", "events": [{"type", "theater", "actors", "targets", "fatalities", "text", "cues"}]}.
 A malformed line gives {"id": …, "error": "…"} instead of a crash. Imports are kept minimal
 (json, sys, the extractor) so the command starts fast; large inputs (≥ 4,000 lines) are
-tagged on two worker processes, order preserved.
+tagged on two processes (this one and one forked child, lines interleaved so both get the same
+mix of conflict news and the rest; order preserved).
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def _one(line: str) -> str:
     except Exception as exc:  # never let one item stop the stream
         return json.dumps({"id": rid, "error": f"{type(exc).__name__}: {exc}"})
     if not t.events:
-        return json.dumps({"id": rid, "types": [], "theaters": [], "actors": [], "events": []})
+        return '{"id": ' + json.dumps(rid) + _EMPTY_TAIL
     return json.dumps({
         "id": rid, "types": list(t.types), "theaters": list(t.theaters), "actors": list(t.actors),
         "events": [{"type": e.type, "theater": e.theater, "actors": list(e.actors), "targets": list(e.targets),
@@ -53,8 +54,47 @@ def _one(line: str) -> str:
         ensure_ascii=False)
 
 
+_EMPTY_TAIL = ', "types": [], "theaters": [], "actors": [], "events": []}'
+
+
 def _chunk(lines: list[str]) -> list[str]:
     return [_one(x) for x in lines]
+
+
+def _forked(lines: list[str], jobs: int) -> list[str]:
+    """Tag ``lines`` on ``jobs`` processes: this one takes lines 0, jobs, 2·jobs…, forked child k
+    takes lines k, k+jobs, …; each child sends its JSON lines back through a pipe. A child that
+    fails is redone here."""
+    _extractor()  # load once, shared copy-on-write with the children
+    kids = []
+    for k in range(1, jobs):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            code = 1
+            try:
+                os.close(r)
+                data = "\n".join(_chunk(lines[k::jobs])).encode("utf-8")
+                with os.fdopen(w, "wb") as fh:
+                    fh.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        kids.append((k, pid, r))
+    parts: list[list[str] | None] = [None] * jobs
+    parts[0] = _chunk(lines[0::jobs])
+    for k, pid, r in kids:
+        with os.fdopen(r, "rb") as fh:
+            data = fh.read().decode("utf-8")
+        _, status = os.waitpid(pid, 0)
+        want = len(lines[k::jobs])
+        got = data.split("\n") if data else []
+        parts[k] = got if status == 0 and len(got) == want else _chunk(lines[k::jobs])
+    out: list[str] = [""] * len(lines)
+    for k, part in enumerate(parts):
+        out[k::jobs] = part
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,20 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1) if len(lines) >= _BIG else 1
-    if jobs > 1 and len(lines) >= 2 * jobs:
-        import multiprocessing as mp
-        ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-        _extractor()  # load once in the parent, shared copy-on-write with the workers
-        step = (len(lines) + jobs - 1) // jobs
-        parts = [lines[i:i + step] for i in range(0, len(lines), step)]
-        with ctx.Pool(jobs) as pool:
-            for res in pool.map(_chunk, parts):
-                out.write("\n".join(res))
-                out.write("\n")
+    if jobs > 1 and len(lines) >= 2 * jobs and hasattr(os, "fork"):
+        res = _forked(lines, jobs)
     else:
-        out.write("\n".join(_one(x) for x in lines))
-        if lines:
-            out.write("\n")
+        res = [_one(x) for x in lines]
+    if res:
+        out.write("\n".join(res))
+        out.write("\n")
     out.flush()
     return 0
 

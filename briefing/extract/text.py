@@ -72,11 +72,32 @@ class Tok:
 
 
 def tokens(s: str) -> list[Tok]:
+    """Word tokens of a sentence (the same result as ``Tok(...)`` per match, built inline: this
+    runs on every sentence with a trigger)."""
     out: list[Tok] = []
+    new = Tok.__new__
+    prev = None
+    prev_end = -2
     for m in TOKEN.finditer(s):
-        t = Tok(m.group(), m.start(), m.end())
-        if out and s[out[-1].end:m.start()] == "-":
-            out[-1].hyph_next = True
+        a, b = m.span()
+        text = m.group()
+        t = new(Tok)
+        if len(text) > 2 and text[-2:] == "'s":
+            text = text[:-2]
+            t.poss = True
+        else:
+            t.poss = False
+        t.text = text
+        t.start = a
+        t.end = b
+        k = text.lower()
+        t.key = k.replace(".", "") if "." in k else k
+        c = text[0]
+        t.upper = c.isupper() or c.isdigit()
+        t.hyph_next = False
+        if a == prev_end + 1 and s[prev_end] == "-":
+            prev.hyph_next = True
+        prev, prev_end = t, b
         out.append(t)
     return out
 
@@ -84,3 +105,27 @@ def tokens(s: str) -> list[Tok]:
 def key_of(name: str) -> str:
     """Lookup key of a lexicon name: the same tokenisation as running text, lower-cased."""
     return " ".join(Tok(m.group(), 0, 0).key for m in TOKEN.finditer(clean(name)))
+
+
+def trie_pattern(words, prefixes: bool = False) -> str:
+    """A regex alternation of literal ``words`` shaped as a trie (one branch per first letter,
+    and so on down). Python's ``re`` tries alternatives in turn, so this fails fast at the many
+    positions that match nothing. ``prefixes``: a word may be followed by anything (the pattern
+    matches any text starting with a word), so longer words under a shorter one are dropped."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        end = "" in node
+        if end and prefixes:
+            return ""
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if end else body
+    return emit(tree)

@@ -1,0 +1,129 @@
+"""Who did it: the initiator of an act (subject, passive agent, demonym or owner in front of the
+act), both sides of a clash, the speaker of a threat. Sponsors, targets and victims are not actors."""
+from __future__ import annotations
+
+import re
+
+from .lexicon import AFTER_PASSIVE, AUX, NONSTATE_ARMED, NOUNISH, NOUN_ONLY, OBJ_PREPS, SPEAKER_NOUNS, STATE_FORCE, TWO_SIDED
+from .names import M
+from .syntax import _linked
+
+
+class ActorRules:
+    """Mixin: who acted — agents of an act, the speaker of a threat."""
+
+    def _agents(self, s, toks, ments, ti, te, cs, ce, typ, cue, surface):
+        n = len(toks)
+        agents: list[M] = []
+        w = surface.lower()
+        last = w.split()[-1] if w else w
+        passive = False
+        if last.endswith("ed") or last in ("shot", "hit", "struck", "slain", "killed", "sunk", "overrun", "dead"):
+            if ti > 0 and toks[ti - 1].key in AUX:
+                passive = True
+            elif te >= n or toks[te].key in AFTER_PASSIVE or s[toks[te - 1].end:toks[te].start].strip(" ") in (",", ";", ":", "-"):
+                passive = True
+            # "Israel hit Damascus" / "strikes killed 30": a name or number right after is an object
+            if te < n and (toks[te].upper or toks[te].key[:1].isdigit()) and toks[te].key not in AFTER_PASSIVE:
+                passive = False
+        # a) "by X"
+        for k in range(te, min(te + 7, n)):
+            if toks[k].key == "by":
+                cand = [m for m in ments if k < m.i <= k + 4 and not m.modifier]
+                while cand and cand[0].poss and len(cand) > 1 and cand[1].i == cand[0].j:
+                    cand = cand[1:]
+                if cand and self._actorish(cand[0], toks, loose=True):
+                    agents.append(cand[0])
+                    for extra in cand[1:]:
+                        if extra.i - agents[-1].j <= 1 and self._actorish(extra, toks, loose=True):
+                            agents.append(extra)
+                break
+        # b) the name in front of the act: "Israeli strikes", "Israel's raid", "Houthi attacks"
+        if not agents and cue != "hit":
+            for m in ments:
+                if cs <= m.i and m.j <= ti + 1 and ti - m.j <= 2 and m.j <= ti + (1 if m.i < ti else 0):
+                    if m.modifier or m.compound:
+                        continue
+                    if m.prep in OBJ_PREPS - {"of"} and not (m.j == ti and last in NOUNISH):
+                        continue
+                    if m.e.place and m.e.akind == "state" and not m.poss and last in NOUN_ONLY:
+                        continue
+                    if m.e.demonym and not m.e.actor and last in ("death", "deaths", "toll", "casualties", "dead", "killed", "killing", "killings", "wounded", "injured"):
+                        continue
+                    if m.e.actor or m.e.demonym:
+                        if m.e.demonym and not m.e.actor and ti - m.j > 1 and toks[m.j].key not in STATE_FORCE:
+                            continue
+                        if m.e.demonym and not m.e.actor and m.j < n and toks[m.j].key in NONSTATE_ARMED:
+                            continue
+                        agents = [m]
+            if agents:
+                agents = self._coord(s, toks, ments, agents, cs, loose=True)
+        # c) the subject of an active verb
+        if not agents and not passive:
+            subj = [m for m in ments if cs <= m.i and m.j <= ti and not m.modifier and not m.compound
+                    and (m.prep is None or m.prep in ("of",) and m.poss) and self._actorish(m, toks)]
+            if subj and subj[-1].j == ti and subj[-1].e.place and subj[-1].e.akind == "state" and not subj[-1].poss and last in NOUN_ONLY and s[toks[ti - 1].end:toks[ti].start] == " ":
+                subj = []
+            if subj and cue == "hit" and last == "targets" and subj[-1].j == ti and (te >= n or toks[te].key in AFTER_PASSIVE or s[toks[te - 1].end:toks[te].start].strip()):
+                subj = []
+            if subj and _linked(toks, subj[-1].j, ti):
+                agents = self._coord(s, toks, ments, [subj[-1]], cs)
+        targets = [m for m in ments if te <= m.i < (ce if ce > te else n) and not m.modifier and m.state and m not in agents]
+        self._last_agents = agents
+        # two-sided acts: "clashes with X", "battled Hamas", "fighting with the PKK"
+        if cue in TWO_SIDED or (cue == "fire" and "exchang" in w):
+            for m in [t for t in targets if t.i <= te + 3]:
+                if self._actorish(m, toks, loose=True) and not (m.e.place and not m.e.parent and not m.e.demonym):
+                    if m.prep in ("with", "against", "between") or (m.prep is None and m.i <= te + 1) or (m.i > te and toks[m.i - 1].key == "and" and agents and m.i - agents[-1].j <= 2):
+                        agents.append(m)
+        return agents, targets
+
+    def _coord(self, s, toks, ments, agents, cs, loose=False):
+        """Coordinated names before the first agent: "Israel, Hezbollah …", "Chinese, Russian aircraft"."""
+        for m in reversed([m for m in ments if cs <= m.i and m.j <= agents[0].i]):
+            gap = s[toks[m.j - 1].end:toks[agents[0].i].start].strip(" .").lower()
+            if gap in (",", "and", ", and", "&") and not m.modifier and not m.compound and self._actorish(m, toks, loose=True):
+                agents.insert(0, m)
+            else:
+                break
+        return agents
+
+    def _actorish(self, m: M, toks, loose: bool = False) -> bool:
+        e = m.e
+        if e.actor:
+            if e.capital or (e.place and e.akind == "state"):
+                return True
+            return True
+        if e.demonym:
+            nxt = toks[m.j].key if m.j < len(toks) else ""
+            if nxt in NONSTATE_ARMED:
+                return False
+            if nxt in STATE_FORCE:
+                return True
+            return loose and (nxt in ("", "and") or m.j < len(toks) and toks[m.j - 1].end < len(toks) and nxt in STATE_FORCE)
+        return False
+
+    def _speaker(self, s, toks, ments, ti, cs, kind):
+        n = len(toks)
+        def ok(m):
+            return m.e.actor or (m.e.demonym and m.j < n and toks[m.j].key in STATE_FORCE | {"officials", "official", "leader", "president", "minister", "envoy", "spokesman", "diplomat", "adviser", "advisor"})
+        cand = [m for m in ments if m.j <= ti and m.i >= cs and not m.modifier and not m.compound and (m.prep is None or m.poss)]
+        for m in cand:
+            if ok(m):
+                return [m]
+        cand = [m for m in ments if m.j <= ti and not m.modifier and not m.compound and m.prep is None]
+        for m in cand:
+            if ok(m):
+                return [m]
+        # post-posed attribution in a title: "…: Netanyahu Adviser", "…, Hamas says"
+        tail = [m for m in ments if m.i > ti and (m.e.actor) and not m.modifier and not m.compound and m.prep is None]
+        if tail and kind == "title":
+            k = tail[-1].i
+            gap = s[:toks[k].start]
+            if re.search(r"[:,]\s*(?:[\w.' ]{0,25})?$", gap):
+                return [tail[-1]]
+        # an unnamed but force-capable speaker ("Iran-backed leader warns")
+        for k in range(max(cs, ti - 4), ti):
+            if toks[k].key in SPEAKER_NOUNS:
+                return []
+        return None

@@ -1,0 +1,218 @@
+"""Item level: the names seen in the item (for theater fall-backs), the assembly of the item's
+events (merging, fall-backs, captions) and small helpers (event construction, dates)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from ..model import Event, Tagging
+from .lexicon import PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS
+from .names import M
+from .text import tokens
+
+
+def assemble(tax, found, ctx) -> Tagging:
+    """Item level: captions, deployment-as-part-of-attack, theater fall-backs, merging of the
+    same event reported twice; ``found`` = [(sentence index, Event, kind)]."""
+    # captions (photo credits) illustrate; they may support but not introduce an event type
+    text_types = {e.type for _, e, k in found if k != "caption"}
+    found = [(si, e, k) for si, e, k in found if k != "caption" or e.type in text_types]
+    # a deployment that is part of an attack in the same sentence is the attack alone
+    inc = {(si, a) for si, e, _ in found if e.type == "incident" for a in e.actors}
+    found = [(si, e, k) for si, e, k in found
+             if not (e.type == "deployment" and e.cues and e.cues[0].split()[0].startswith(("enter", "arriv", "sent", "send", "deploy", "mov"))
+                     and any((si, a) in inc for a in e.actors))]
+    # fill missing theaters from the item: same-type events first, then any theater named
+    # in the item, then the war named in it
+    events: list[Event] = []
+    for si, e, k in found:
+        th = e.theater
+        if th is None:
+            th = next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
+        if th is None:
+            th = next((x.theater for _, x, _ in found if x.theater), None)
+        if th is None and e.type == "incident":
+            th = ctx.item_place(exclude=set(e.actors))
+        if th is None and (not e.actors or e.type == "threat"):
+            th = ctx.war_place(set(e.actors))
+        if th is None and e.type == "deployment" and e.actors:
+            th = tax.actors.get(e.actors[0], (None, None, None))[2]
+        if th is None and e.type != "incident" and e.actors:
+            th = None
+        if th != e.theater:
+            e = Event(e.type, th, e.actors, e.targets, e.fatalities, e.text, e.cues)
+        events.append(e)
+    # merge: same type + same sentence → one event; the same statement reported twice
+    # (title and summary) is one threat
+    merged: list[Event] = []
+    for e in events:
+        twin = None
+        for i, x in enumerate(merged):
+            if x.type != e.type:
+                continue
+            if x.text == e.text and (x.theater == e.theater or not e.theater or not x.theater or e.type == "threat") and (
+                    e.type == "threat" or not x.actors or not e.actors or set(x.actors) & set(e.actors)):
+                twin = i
+                break
+            if e.type == "threat" and set(x.actors) & set(e.actors):
+                twin = i
+                break
+        if twin is None:
+            merged.append(e)
+        else:
+            x = merged[twin]
+            if x.type == "threat":
+                homes = {tax.actors.get(a, (None, None, None))[2] for a in x.actors}
+                th = e.theater if (x.theater in homes or not x.theater) and e.theater else x.theater
+                merged[twin] = Event(x.type, th, x.actors, _uniq(x.targets + e.targets), None, x.text, _uniq(x.cues + e.cues))
+                continue
+            merged[twin] = Event(x.type, x.theater or e.theater, _uniq(x.actors + e.actors), _uniq(x.targets + e.targets),
+                                 _maxn(x.fatalities, e.fatalities), x.text, _uniq(x.cues + e.cues))
+    for i, x in enumerate(merged):
+        if x.type == "threat" and x.actors:
+            home = tax.actors.get(x.actors[0], (None, None, None))[2]
+            if x.theater in (home, None):
+                inc = next((y.theater for y in merged if y.type == "incident" and y.theater and y.theater != home and set(y.actors) & set(x.actors)), None)
+                if inc:
+                    merged[i] = Event(x.type, inc, x.actors, x.targets, None, x.text, x.cues)
+    types = _uniq(tuple(e.type for e in merged))
+    theaters = _uniq(tuple(e.theater for e in merged if e.theater))
+    actors = _uniq(tuple(a for e in merged for a in e.actors))
+    return Tagging(types=types, theaters=theaters, actors=actors, events=tuple(merged))
+
+
+class _Ctx:
+    """Names seen in the item, for theater fall-backs."""
+
+    def __init__(self):
+        self.places: list[tuple[int, M]] = []
+        self.wars: list[M] = []
+        self.sent = -1
+        self.last = None
+        self.lazy: list[tuple[int, str]] = []
+        self.mentions = None
+
+    def add_lazy(self, si, s):
+        self.lazy.append((si, s))
+
+    def _flush(self):
+        lazy, self.lazy = self.lazy, []
+        for si, s in lazy:
+            toks = tokens(s)
+            self.add_sentence(si, s, toks, self.mentions(s, toks))
+        self.places.sort(key=lambda p: p[0])   # (type, trigger end offset, agents) of the last event in this sentence
+
+    def remember(self, typ, end, agents):
+        self.last = (typ, end, agents)
+
+    def inherit(self, s, toks, ti, typ):
+        """"Israel orders a siege … and mobilizes reservists": a verb coordinated with the
+        previous act (same clause, joined by "and") shares its subject."""
+        if not self.last or ti >= len(toks):
+            return []
+        _, end, agents = self.last
+        gap = s[end:toks[ti].start]
+        if agents and re.search(r"\band\b|,", gap) and not re.search(r"[;:.!?]|\b(?:as|after|while|but|when|because|amid|amidst|following|since|before|during|response|retaliation)\b", gap, re.I) and len(gap.split()) <= 8:
+            return agents
+        return []
+
+    def add_sentence(self, si, s, toks, ments):
+        for m in ments:
+            if m.compound and m.e.place:
+                self.wars.append(m)
+            elif m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS):
+                self.places.append((si, m))
+
+    def item_place(self, exclude: set) -> str | None:
+        self._flush()
+        for _, m in self.places:
+            if m.e.place not in exclude:
+                return m.e.place
+        return None
+
+    def war_place(self, actors: set) -> str | None:
+        self._flush()
+        for m in self.wars:
+            if m.e.place not in actors:
+                return m.e.place
+        return None
+
+
+def _st(m: M) -> str:
+    return m.e.parent or m.e.demonym or m.e.name
+
+
+def _ccues(agents, ments) -> list[str]:
+    out = []
+    for m in agents:
+        if isinstance(m, M) and m.e.actor and m.e.actor != m.e.parent:
+            out.append(f"{m.e.actor} ({m.e.parent})")
+    return out
+
+
+def _mk(typ, place, agents, targets, fat, text, cues) -> Event:
+    ags = _uniq(tuple(a if isinstance(a, str) else _st(a) for a in agents))
+    tgs = tuple(t for t in _uniq(tuple(x if isinstance(x, str) else _st(x) for x in targets)) if t not in ags)
+    return Event(type=typ, theater=place, actors=ags, targets=tgs, fatalities=fat, text=text,
+                 cues=_uniq(tuple(cues)))
+
+
+def _uniq(xs):
+    seen = set()
+    out = []
+    for x in xs:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return tuple(out)
+
+
+def _maxn(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _parse_date(d) -> datetime | None:
+    if d is None or d == "":
+        return None
+    if isinstance(d, datetime):
+        return d
+    try:
+        return datetime.fromisoformat(str(d).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+_MONTHISH = re.compile(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
+
+
+def _old(s: str, when: datetime) -> bool:
+    """An explicit date more than a week before the item's date: background, not news."""
+    if not _MONTHISH.search(s.lower()):
+        return False
+    for m in MONTH_ONLY.finditer(s):
+        mon = MONTHS[m.group(1)[:3].lower()]
+        if mon < when.month and when.month - mon < 11:
+            return True
+    for m in DATE_RX.finditer(s):
+        if m.group(7):
+            return int(m.group(7)) < when.year
+        if m.group(1):
+            mon, day, yr = MONTHS[m.group(1)[:3].lower()], int(m.group(2)), m.group(3)
+        else:
+            mon, day, yr = MONTHS[m.group(5)[:3].lower()], int(m.group(4)), m.group(6)
+        if day > 31:
+            continue
+        year = int(yr) if yr else when.year
+        try:
+            d = datetime(year, mon, day, tzinfo=when.tzinfo)
+        except ValueError:
+            continue
+        if not yr and d > when + timedelta(days=2):
+            d = d.replace(year=year - 1)
+        if when - d > timedelta(days=7):
+            return True
+    return False

@@ -1,0 +1,134 @@
+"""Names in a sentence: places, actors, demonyms (longest match over token n-grams), with the
+preposition in front of them, sponsors ("Iran-backed"), possessives and war names ("Israel-Hamas war")."""
+from __future__ import annotations
+
+import re
+
+from .lexicon import MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
+from .taxonomy import Entry
+from .text import trie_pattern
+
+
+class M:
+    """A name mention in a sentence."""
+    __slots__ = ("i", "j", "e", "prep", "modifier", "compound", "poss")
+
+    def __init__(self, i: int, j: int, e: Entry):
+        self.i, self.j, self.e = i, j, e
+        self.prep = None
+        self.modifier = False
+        self.compound = False
+        self.poss = False
+
+    @property
+    def state(self) -> str | None:
+        """The state/group this mention can stand for as an actor (parent level)."""
+        return self.e.parent or self.e.demonym if (self.e.parent or self.e.demonym) else None
+
+
+class NameFinder:
+    """Mixin: name mentions of a sentence (taxonomy look-up over token n-grams)."""
+
+    def _init_names(self) -> None:
+        self._city_entries: dict[str, Entry] = {}
+        self._city_ids: set[int] = set()
+        # first token → the lengths (in tokens) of the names starting with it, longest first
+        lens: dict[str, set] = {}
+        for k in list(self.tax.index) + list(self.tax.cities):
+            parts = k.split(" ")
+            lens.setdefault(parts[0], set()).add(len(parts))
+        self._lens = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
+        # a superset test for "the sentence may name an actor": the first token of every name
+        # that can stand for an actor (actor or demonym), on the lower-cased, dot-less sentence
+        firsts = sorted({k.split(" ")[0] for k, e in self.tax.index.items() if e.actor or e.demonym})
+        self._actor_rx = re.compile(r"\b" + trie_pattern(firsts) + r"\b")
+
+    def _lookup(self, key: str) -> Entry | None:
+        e = self.tax.index.get(key)
+        if e is not None:
+            return e
+        th = self.tax.cities.get(key)
+        if th is None:
+            return None
+        ce = self._city_entries.get(th)
+        if ce is None:
+            ce = self._city_entries[th] = Entry(th)
+            ce.place = th
+            ce.acronym = False
+            ce.lowerok = False
+            self._city_ids.add(id(ce))
+        return ce
+
+    def mentions(self, s: str, toks) -> list[M]:
+        out: list[M] = []
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            lens = self._lens.get(t.key)
+            if lens is None:
+                i += 1
+                continue
+            found = None
+            for L in lens:
+                if L > n - i:
+                    continue
+                if L > 1 and any(toks[k].poss or s[toks[k].end:toks[k + 1].start] not in (" ", "-") for k in range(i, i + L - 1)):
+                    continue
+                key = " ".join(tk.key for tk in toks[i:i + L]) if L > 1 else t.key
+                e = self._lookup(key)
+                if e is None:
+                    continue
+                if not e.lowerok and not t.upper:
+                    continue
+                if e.acronym and not t.text.replace(".", "").isupper():
+                    continue
+                if e.strict and s[t.start:toks[i + L - 1].end] != e.name:
+                    continue
+                found = (L, e)
+                break
+            if not found:
+                i += 1
+                continue
+            L, e = found
+            m = M(i, i + L, e)
+            m.poss = toks[i + L - 1].poss
+            # preposition (skipping determiners/adjectives) before the name
+            k = i - 1
+            while k >= 0 and toks[k].key in SKIP_BEFORE_NAME and k > i - 4:
+                k -= 1
+            if k >= 0 and toks[k].key in OBJ_PREPS:
+                m.prep = toks[k].key
+                if m.prep == "with" and k > 0 and toks[k - 1].key in ("border", "frontier", "boundary"):
+                    m.prep = "along"
+            # sponsors: "Iran-backed", "pro-Iran", "tied to Iran"
+            j = i + L
+            if j < n and toks[j].key in MODIFIER_WORDS and (toks[j - 1].hyph_next or (toks[j].key in ("backed", "aligned", "allied", "funded", "sponsored") and not (j + 1 < n and toks[j + 1].key in ("to", "with", "by")))):
+                m.modifier = True
+            if i > 0 and toks[i - 1].key == "pro" and toks[i - 1].hyph_next:
+                m.modifier = True
+            if i > 1 and toks[i - 1].key in ("to", "with", "by") and toks[i - 2].key in SPONSOR_BEFORE:
+                m.modifier = True
+            if id(e) in self._city_ids and m.prep not in PLACE_PREPS and m.prep not in ("from", "by", "with", "between"):
+                # a generated-gazetteer city (possible personal name): only after a preposition
+                i += L
+                continue
+            out.append(m)
+            i += L
+        for a, b in zip(out, out[1:]):
+            if b.prep is None and a.prep is not None and s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower() in (",", "and", ", and", "or"):
+                b.prep = a.prep
+        # war names: "Israel-Hamas war", "Russia-Ukraine conflict", "Israel-Lebanon border"
+        for a, b in zip(out, out[1:]):
+            if b.i == a.j and toks[a.j - 1].hyph_next:
+                k = b.j
+                while k < n and toks[k].hyph_next and k < b.j + 2:
+                    k += 1
+                if k < n and WARNAME.match(toks[k].key):
+                    a.compound = b.compound = True
+                if b.j < n and toks[b.j].key in ("war", "conflict", "fighting", "border", "ceasefire", "truce", "front"):
+                    a.compound = b.compound = True
+        for m in out:
+            if not m.compound and m.j < n and toks[m.j].key in ("war", "conflict") and (m.e.place or m.e.demonym):
+                m.compound = True
+        return out
