@@ -61,8 +61,18 @@ class Subscriber(_Frozen):
     theaters: tuple[str, ...] | None = None   # None = everything
     actors: tuple[str, ...] | None = None
     min_severity: float = 0.0
+    label: str | None = None                   # edition name in the subject; default: the theaters
 
     _email = field_validator("email")(classmethod(lambda cls, v: _check_email(v)))
+
+    @field_validator("theaters", "actors", "label")
+    @classmethod
+    def _names(cls, v):
+        # These reach the subject line: short single-line names only.
+        for name in ([v] if isinstance(v, str) else v or ()):
+            if not name.strip() or len(name) > 80 or any(c in name for c in "\r\n\0"):
+                raise ValueError(f"not a theater/actor name: {name!r}")
+        return v
 
 
 class SmtpConfig(_Frozen):
@@ -223,12 +233,29 @@ def parse_config(data: Any, base_dir: Path = Path(".")) -> Config:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("; ".join(format_errors(exc))) from None
-    if cfg.taxonomy is not None:
-        from .extract import load_taxonomy
-        try:
-            load_taxonomy(cfg.taxonomy)
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+    from .extract import load_taxonomy
+    try:
+        taxonomy = load_taxonomy(cfg.taxonomy)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    # Subscribers may name groupings ("Levant"); expand them, and catch typos ("Gazza") now
+    # rather than by an edition that is silently empty every morning.
+    subs, problems = [], []
+    for i, sub in enumerate(cfg.subscribers):
+        if sub.theaters is None:
+            subs.append(sub)
+            continue
+        expanded: list[str] = []
+        for name in sub.theaters:
+            found = taxonomy.expand(name)
+            if not found:
+                problems.append(f"subscribers[{i}].theaters: unknown theater {name!r}")
+            expanded += found
+        subs.append(sub.model_copy(update={"theaters": tuple(dict.fromkeys(expanded)),
+                                           "label": sub.label or ", ".join(sub.theaters)}))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    cfg = cfg.model_copy(update={"subscribers": tuple(subs)})
     resolve = lambda p: p if p is None or p.is_absolute() else (base_dir / p)  # noqa: E731
     return cfg.model_copy(update={
         "output_dir": resolve(cfg.output_dir),

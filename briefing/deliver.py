@@ -55,18 +55,27 @@ def _one_line(text: str) -> str:
     return re.sub(r"[\r\n\0]+", " ", text).strip()
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _cutoff(brief: Brief) -> str:
+    from zoneinfo import ZoneInfo
+    return brief.window_end.astimezone(ZoneInfo(brief.timezone)).strftime("%d %b %Y %H:%M ") + brief.timezone
+
+
 def text_body(brief: Brief) -> str:
     lines = [f"{brief.title} — {brief.date}", "",
-             f"{len(brief.entries)} events from {brief.items_in_window} reports, "
-             f"window ending {brief.window_end.isoformat(timespec='minutes')}.", ""]
+             f"{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
+             f"information cut-off {_cutoff(brief)}.", ""]
     if brief.takeaways:
         lines.append("Key takeaways:")
         lines += [f"  - [{e.theater}] {e.text}" for e in brief.takeaways]
         lines.append("")
     lines.append("By theater:")
     for s in brief.sections:
-        lines.append(f"  {s.theater}: {len(s.incidents)} incidents, {len(s.threats)} threats, "
-                     f"{len(s.deployments)} deployments")
+        lines.append(f"  {s.theater}: {_n(len(s.incidents), 'incident')}, {_n(len(s.threats), 'threat')}, "
+                     f"{_n(len(s.deployments), 'deployment')}")
     if not brief.sections:
         lines.append("  nothing reported in this window")
     failed = [s.name for s in brief.sources if not s.ok]
@@ -85,7 +94,8 @@ def html_body(brief: Brief) -> str:
         f"<td align='right'>{len(s.threats)}</td><td align='right'>{len(s.deployments)}</td></tr>"
         for s in brief.sections)
     return (f"<html><body><h2>{esc(brief.title)} — {esc(brief.date)}</h2>"
-            f"<p>{len(brief.entries)} events from {brief.items_in_window} reports.</p>"
+            f"<p>{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
+            f"information cut-off {esc(_cutoff(brief))}.</p>"
             + (f"<p><b>Key takeaways</b></p><ul>{take}</ul>" if take else "")
             + "<table cellpadding='4' border='1' style='border-collapse:collapse'>"
             "<tr><th>Theater</th><th>Incidents</th><th>Threats</th><th>Deployments</th></tr>"
@@ -97,7 +107,8 @@ def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes) -> 
     msg = EmailMessage()
     msg["From"] = config.delivery.from_
     msg["To"] = sub.email
-    msg["Subject"] = _one_line(f"{config.title} — {brief.date}")
+    label = f" ({sub.label})" if sub.label else ""
+    msg["Subject"] = _one_line(f"{config.title} — {brief.date}{label}")[:200]
     msg["Date"] = format_datetime(brief.generated)
     msg["Message-ID"] = make_msgid(domain="briefing.local")
     msg.set_content(text_body(brief))

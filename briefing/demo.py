@@ -68,6 +68,8 @@ def _demo_config(base: Config | None, urls: dict[str, str], out_dir: Path) -> Co
                      "window_hours": base.window_hours,
                      "subscribers": [s.model_dump(exclude_none=True) for s in base.subscribers],
                      "classification": base.classification, "paper_size": base.paper_size,
+                     # the sender, never the SMTP server: the demo only writes to its outbox
+                     "delivery": {"from": base.delivery.from_},
                      "templates_dir": str(base.templates_dir) if base.templates_dir else None,
                      "taxonomy": base.taxonomy})
     data = {k: v for k, v in data.items() if v is not None}

@@ -45,6 +45,8 @@ def test_minimal_config_gets_documented_defaults(tmp_path):
     ({"sources": [{"name": "A", "url": "http://a.example"}, {"name": "A", "url": "http://b.example"}]},
      "sources[1].name: duplicate source name 'A'"),
     ({**GOOD, "paper_size": "A3"}, "paper_size: must be A4 or Letter"),
+    ({**GOOD, "subscribers": [{"email": "a@example.org", "theaters": ["Gazza"]}]},
+     "subscribers[0].theaters: unknown theater 'Gazza'"),
 ])
 def test_each_mistake_is_reported_with_its_path(data, expected):
     assert expected in errors_of(data)
@@ -84,3 +86,10 @@ def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path, text):
         assert r.returncode == 2, r.stderr
         assert "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("briefing: ")
+
+
+def test_subscriber_groupings_expand_to_theaters():
+    cfg = parse_config({**GOOD, "taxonomy": {"groupings": {"Levant": ["Israel", "Lebanon", "Syria"]}},
+                        "subscribers": [{"email": "a@example.org", "theaters": ["Levant", "Gaza"]}]})
+    sub = cfg.subscribers[0]
+    assert sub.theaters == ("Israel", "Lebanon", "Syria", "Gaza") and sub.label == "Levant, Gaza"

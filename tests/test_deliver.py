@@ -120,7 +120,7 @@ def test_two_runs_same_day_send_once_each_and_editions_are_filtered(tmp_path, fe
     assert len(gaza) < len(full)
 
     msg = email.message_from_bytes(by_rcpt["gaza@example.org"], policy=email.policy.default)
-    assert msg["Subject"] == "Morning Security Brief — 2026-04-02"
+    assert msg["Subject"] == "Morning Security Brief — 2026-04-02 (Gaza)"
     body = msg.get_body(("plain",)).get_content()
     assert "Gaza" in body and "attached" in body
 
