@@ -38,6 +38,14 @@ class NameFinder:
             parts = k.split(" ")
             lens.setdefault(parts[0], set()).add(len(parts))
         self._lens = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
+        # the same for names that may be written in lower case (a lower-case token can only
+        # start one of these: the rest need a capital)
+        low: dict[str, set] = {}
+        for k, e in self.tax.index.items():
+            if e.lowerok:
+                parts = k.split(" ")
+                low.setdefault(parts[0], set()).add(len(parts))
+        self._lens_low = {f: tuple(sorted(v, reverse=True)) for f, v in low.items()}
         # a superset test for "the sentence may name an actor": the first token of every name
         # that can stand for an actor (actor or demonym), on the lower-cased, dot-less sentence
         firsts = sorted({k.split(" ")[0] for k, e in self.tax.index.items() if e.actor or e.demonym})
@@ -65,7 +73,7 @@ class NameFinder:
         i = 0
         while i < n:
             t = toks[i]
-            lens = self._lens.get(t.key)
+            lens = (self._lens if t.upper else self._lens_low).get(t.key)
             if lens is None:
                 i += 1
                 continue
