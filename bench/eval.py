@@ -66,7 +66,7 @@ def set_f1(pairs) -> tuple[float, float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-def gold_dev(x: Extractor, d: Path, verbose: bool) -> None:
+def gold_dev(x: Extractor, d: Path, verbose: bool, half: str | None = None) -> None:
     f = d / "gold-dev.jsonl"
     if not f.exists():
         print("gold-dev: skipped (absent)")
@@ -90,8 +90,21 @@ def gold_dev(x: Extractor, d: Path, verbose: bool) -> None:
     row("actor set P/R/F1 (micro)", P, R, F)
     exact = sum(1 for (g, p) in pairs_t if g == p) / len(rows)
     row("type-set exact match", exact)
+    # two halves by row position (tune on one, read the other as held-out)
+    print(f"  {'':<34}{'macro':>6} {'theat':>6} {'actor':>6} {'n':>6}")
+    for name, par in (("even", 0), ("odd", 1)):
+        idx = [i for i in range(len(rows)) if i % 2 == par]
+        if not idx:
+            continue
+        pt = [pairs_t[i] for i in idx]
+        f1 = [prf(sum(1 for g, p in pt if c in g and c in p), sum(1 for g, p in pt if c not in g and c in p),
+                  sum(1 for g, p in pt if c in g and c not in p))[2] for c in TYPES]
+        row(f"half {name} rows", sum(f1) / 3, set_f1([pairs_th[i] for i in idx])[2], set_f1([pairs_a[i] for i in idx])[2], len(idx))
     if verbose:
+        pos = {id(r): i for i, r in enumerate(rows)}
         for r, t in misses:
+            if half and pos[id(r)] % 2 != (0 if half == "even" else 1):
+                continue
             print(f"  MISS {r['id']} gold={r['types']}/{r['theaters']}/{r['actors']} pred={list(t.types)}/{list(t.theaters)}/{list(t.actors)}")
             print(f"       T: {r['title'][:150]}")
             print(f"       S: {r.get('summary','')[:200]}")
@@ -265,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="score the extractor on the shared labelled data")
     ap.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
     ap.add_argument("-v", "--verbose", action="store_true", help="list gold-dev misses")
+    ap.add_argument("--half", choices=("even", "odd"), help="with -v: list misses of this half of gold-dev only")
     ap.add_argument("--only", help="comma-separated subset: gold,case,plover,acled,bellingcat,centcom")
     a = ap.parse_args(argv)
     d = Path(a.data_dir)
@@ -274,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     x = Extractor()
     only = set(a.only.split(",")) if a.only else None
-    jobs = [("gold", lambda: gold_dev(x, d, a.verbose)), ("case", lambda: case2021(x, d)),
+    jobs = [("gold", lambda: gold_dev(x, d, a.verbose, a.half)), ("case", lambda: case2021(x, d)),
             ("plover", lambda: plover(x, d)), ("acled", lambda: acled(x, d)),
             ("bellingcat", lambda: bellingcat(x, d)), ("centcom", lambda: centcom(x, d))]
     for name, fn in jobs:

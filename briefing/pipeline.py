@@ -63,6 +63,7 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
     try:
         with lock(config, lock_wait):
             store = Store(config.db_path)
+            store.close_interrupted_runs(now)     # we hold the lock: no other run is alive
             run_id = store.start_run(as_of, now)
             try:
                 ok, failed, new = fetch_and_store(config, store, now, transport, progress)
@@ -153,9 +154,13 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
                 editions[ed.key] = (eb, render_all(config, eb)[1])
                 write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
         result.deliveries = deliver(config, store, editions, out_dir, resend=resend)
-        counts = {st: sum(d.status == st for d in result.deliveries) for st in ("sent", "skipped", "failed")}
-        progress(f"deliver: {counts['sent']} sent, {counts['skipped']} already sent earlier, "
-                 f"{counts['failed']} failed")
+        sent = sum(d.status == "sent" for d in result.deliveries)
+        earlier = sum(d.status == "skipped" and not d.error for d in result.deliveries)
+        uncertain = sum(d.status == "skipped" and bool(d.error) for d in result.deliveries)
+        failed = sum(d.status == "failed" for d in result.deliveries)
+        progress(f"deliver: {sent} sent, {earlier} already sent earlier, {failed} failed"
+                 + (f", {uncertain} uncertain (interrupted mid-send; `briefing send --date "
+                    f"{brief.date} --resend` to retry)" if uncertain else ""))
     return result
 
 

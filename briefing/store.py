@@ -70,6 +70,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (date, subscriber, edition)
     );
     """,
+    """
+    CREATE TABLE day_summaries (           -- per-day counts for trends, computed once
+        slot TEXT NOT NULL,                -- end of the 24-hour slot, ISO UTC
+        key TEXT NOT NULL,                 -- extractor version: a new one recomputes
+        items INTEGER NOT NULL,            -- items in the slot when computed: more → recompute
+        data TEXT NOT NULL,                -- JSON: counts, actors, sources per theater
+        PRIMARY KEY (slot, key)
+    );
+    """,
 ]
 
 
@@ -143,9 +152,11 @@ class Store:
         with self._tx():
             for it in items:
                 h = content_hash(it)
+                # Two indexed lookups: an OR across columns would scan the whole source.
                 dup = self.db.execute(
-                    "SELECT 1 FROM items WHERE source=? AND (uid=? OR content_hash=?) LIMIT 1",
-                    (it.source, it.uid, h)).fetchone()
+                    "SELECT 1 FROM items WHERE source=? AND uid=? UNION ALL"
+                    " SELECT 1 FROM items WHERE source=? AND content_hash=? LIMIT 1",
+                    (it.source, it.uid, it.source, h)).fetchone()
                 if dup:
                     continue
                 self.db.execute(
@@ -204,6 +215,12 @@ class Store:
                                 [(tagging_to_json(t), tagger, i) for i, t in rows])
 
     # -- runs -------------------------------------------------------------------------------
+    def close_interrupted_runs(self, now: datetime) -> int:
+        """Runs still 'running' when a new run holds the lock were killed: say so."""
+        cur = self.db.execute("UPDATE runs SET status='failed', finished=?, detail='interrupted'"
+                              " WHERE status='running'", (_iso(now),))
+        return cur.rowcount
+
     def start_run(self, as_of: datetime, now: datetime) -> int:
         cur = self.db.execute("INSERT INTO runs (started, as_of, status) VALUES (?,?, 'running')",
                               (_iso(now), _iso(as_of)))
@@ -250,6 +267,20 @@ class Store:
         row = self.db.execute("SELECT * FROM runs WHERE status='ok' AND as_of >= ? AND as_of < ?"
                               " ORDER BY id DESC LIMIT 1", (_iso(start), _iso(end))).fetchone()
         return dict(row) if row else None
+
+    # -- per-day summaries for trends -------------------------------------------------------
+    def count_between(self, start: datetime, end: datetime) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM items WHERE published > ? AND published <= ?",
+                               (_iso(start), _iso(end))).fetchone()[0]
+
+    def summary(self, slot: datetime, key: str) -> tuple[int, dict] | None:
+        row = self.db.execute("SELECT items, data FROM day_summaries WHERE slot=? AND key=?",
+                              (_iso(slot), key)).fetchone()
+        return (row["items"], json.loads(row["data"])) if row else None
+
+    def save_summary(self, slot: datetime, key: str, items: int, data: dict) -> None:
+        self.db.execute("INSERT OR REPLACE INTO day_summaries (slot, key, items, data) VALUES (?,?,?,?)",
+                        (_iso(slot), key, items, json.dumps(data)))
 
     def _tx(self):
         return _Transaction(self.db)

@@ -247,8 +247,6 @@ def test_kill_during_render_never_shows_a_half_written_brief(tmp_path, feed_serv
     print("hidden leftovers after the kill:", hidden)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a run killed by SIGKILL stays 'running' in the runs table forever; "
-                                       "the next run (which holds the lock) should mark it 'failed: interrupted'")
 def test_killed_run_is_not_left_running_in_the_ledger(tmp_path, feed_server):
     s = feed_server
     s.add("/a.xml", event_feed("alpha", 5))
@@ -357,8 +355,6 @@ def test_kill_mid_send_before_data_leaves_subscriber_unserved(tmp_path, feed_ser
         smtp.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the rerun's progress line counts a delivery left 'sending' by a crash "
-                                       "as '1 already sent earlier' — it should say it is uncertain and how to resend")
 def test_rerun_reports_uncertain_delivery_as_uncertain(tmp_path, feed_server):
     smtp = SlowSmtp(slow_rcpt=30)
     try:

@@ -51,7 +51,7 @@ print(json.dumps({"wall": time.monotonic() - t,
 def write_config(folder: Path, server: FeedServer, sources: dict[str, str]) -> Path:
     data = {"title": "Hostile Test Brief", "timezone": "UTC", "output_dir": str(folder / "out"),
             "sources": [{"name": n, "url": server.url(p)} for n, p in sources.items()],
-            "subscribers": [{"email": "desk@example.org"}, {"email": "sinai@example.org", "theaters": ["Sinai"]}],
+            "subscribers": [{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
             "delivery": {"from": "briefs@example.org"},
             "fetch": {"deadline": 3, "read_timeout": 2, "connect_timeout": 1, "concurrency": 32}}
     path = folder / "feeds.yaml"
@@ -96,9 +96,7 @@ def case_names() -> list[str]:
         return [c.name for c in register(s, NOW).cases]
 
 
-XFAIL = {"Redirect js": "bug: Location: javascript:… makes httpx raise InvalidURL inside client.send (it builds "
-                        "next_request even without following); fetch._get blames the feed's own URL ('invalid URL "
-                        "<feed url>') instead of refusing the redirect"}
+XFAIL: dict[str, str] = {}   # fixed upstream: Redirect js (InvalidURL blamed the feed URL)
 CASES = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
          for n in case_names()]
 
@@ -217,7 +215,7 @@ def test_emails_headers_carry_no_feed_text(hostile):
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         assert set(k.lower() for k in msg.keys()) <= {"from", "to", "subject", "date", "message-id",
                                                        "mime-version", "content-type"}
-        assert msg["Subject"] == f"Hostile Test Brief — {DATE}"
+        assert msg["Subject"].startswith(f"Hostile Test Brief — {DATE}")
         for part in msg.walk():
             if part.get_content_type() == "text/html":
                 p = _Links()
@@ -234,9 +232,6 @@ def test_no_stray_files_in_output(hostile):
     assert names <= {"brief.html", "brief.pdf", "brief.json", "editions"}, names
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an undated (or absurdly dated) item gets published=now, stored at "
-                   "second precision, and the window is [start, end) with end=as_of=now: it is excluded from the run "
-                   "that first sees it and, if the next run starts a few seconds later, from every brief")
 def test_undated_items_appear_in_the_brief_of_the_run_that_first_saw_them(hostile):
     titles = " ".join(s["title"] for e in hostile.data["events"] for s in e["sources"])
     for tag in ("missing", "1900", "9999", "garbage"):

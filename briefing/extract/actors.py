@@ -9,6 +9,10 @@ from .names import M
 from .syntax import _linked
 
 
+VICTIM_VERBS = frozenset(("killed", "wounded", "injured", "dead", "slain", "hurt", "shot"))
+TOLL_NOUNS = frozenset(("death", "deaths", "toll", "casualties", "dead"))
+
+
 class ActorRules:
     """Mixin: who acted — agents of an act, the speaker of a threat."""
 
@@ -29,7 +33,9 @@ class ActorRules:
         # a) "by X"
         for k in range(te, min(te + 7, n)):
             if toks[k].key == "by":
-                cand = [m for m in ments if k < m.i <= k + 4 and not m.modifier]
+                # the phrase right after "by" ("by Israeli forces", "by fire from Israeli tanks"),
+                # not a place phrase ("killed by a bomb in Moscow")
+                cand = [m for m in ments if k < m.i <= k + 4 and not m.modifier and m.prep in ("by", None, "from", "of")]
                 while cand and cand[0].poss and len(cand) > 1 and cand[1].i == cand[0].j:
                     cand = cand[1:]
                 if cand and self._actorish(cand[0], toks, loose=True):
@@ -44,7 +50,12 @@ class ActorRules:
                 if cs <= m.i and m.j <= ti + 1 and ti - m.j <= 2 and m.j <= ti + (1 if m.i < ti else 0):
                     if m.modifier or m.compound:
                         continue
-                    if m.prep in OBJ_PREPS - {"of"} and not (m.j == ti and last in NOUNISH):
+                    # victims: the subject of a passive "killed/wounded", the owner of "deaths"
+                    if m.i < ti and ((passive and last in VICTIM_VERBS) or last in TOLL_NOUNS
+                                     or any(toks[k].key in VICTIM_VERBS for k in range(m.j, ti))):
+                        continue
+                    # "in an Israeli strike", "in Russian missile attacks": the demonym of the act
+                    if m.prep in OBJ_PREPS - {"of"} and not ((m.j == ti or (ti - m.j == 1 and toks[m.j].key in STATE_FORCE)) and last in NOUNISH):
                         continue
                     if m.e.place and m.e.akind == "state" and not m.poss and last in NOUN_ONLY:
                         continue
@@ -76,13 +87,23 @@ class ActorRules:
                 if self._actorish(m, toks, loose=True) and not (m.e.place and not m.e.parent and not m.e.demonym):
                     if m.prep in ("with", "against", "between") or (m.prep is None and m.i <= te + 1) or (m.i > te and toks[m.i - 1].key == "and" and agents and m.i - agents[-1].j <= 2):
                         agents.append(m)
+            # a side named only as the victims of the clash ("soldiers were killed during
+            # fighting with X"): in a two-sided act both sides are actors
+            if agents and all(a.i >= te for a in agents):
+                for m in ments:
+                    if m.j <= ti and m.prep is None and not m.modifier and not m.compound and m not in agents and (
+                            m.e.actor or (m.e.demonym and m.j < n and toks[m.j].key in STATE_FORCE)):
+                        agents.insert(0, m)
+                        break
         return agents, targets
 
     def _coord(self, s, toks, ments, agents, cs, loose=False):
         """Coordinated names before the first agent: "Israel, Hezbollah …", "Chinese, Russian aircraft"."""
         for m in reversed([m for m in ments if cs <= m.i and m.j <= agents[0].i]):
             gap = s[toks[m.j - 1].end:toks[agents[0].i].start].strip(" .").lower()
-            if gap in (",", "and", ", and", "&") and not m.modifier and not m.compound and self._actorish(m, toks, loose=True):
+            # "Chinese, Russian aircraft": a demonym in a list shares the last one's force noun
+            shared = m.e.demonym and agents[0].e.demonym and agents[0].j < len(toks) and toks[agents[0].j].key in STATE_FORCE
+            if gap in (",", "and", ", and", "&") and not m.modifier and not m.compound and (shared or self._actorish(m, toks, loose=True)):
                 agents.insert(0, m)
             else:
                 break

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, RISK_WARN, SEND_ASSET, THREAT_CONTENT
+from .lexicon import MIL_ASSET, AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, RISK_WARN, SEND_ASSET, THREAT_CONTENT
 
 # ---------------------------------------------------------------------------------------------
 # trigger rules: (type, cue, regex, weak)
@@ -37,7 +37,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
     ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
@@ -49,16 +49,27 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
     ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b", True),
     ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
+    ("deployment", "movement", r"\b(?:(?:transport|mov)(?:s|es|ed|ing)?|being (?:transported|moved)|movements?|(?<=on the )move|convoys?|columns?|spotted|sighted|seen|filmed|massing|amass(?:es|ed|ing)?|gather(?:s|ed|ing)|patrol(?:s|led|ling|ing)?)\b", True),
+    ("deployment", "establish", r"\b(?:set(?:s|ting)? up|establish(?:es|ed|ing)?|creat(?:e|es|ed|ing)|buil[dt](?:s|ing)?)\b(?: [\w-]+){0,4}? (?:bases?|observation (?:posts?|points?)|(?:military|army|security) (?:posts?|points?|checkpoints?)|outposts?|barracks|checkpoints?)\b", True),
+    ("deployment", "presence", r"\b(?:increas|boost|expand|strengthen|heighten|step(?:s|ped|ping)? up)\w* (?:[\w-]+ ){0,3}?(?:military|naval|troop|army|armed|security) presence\b", False),
     ("deployment", "coalition", r"\bjoin(?:s|ed|ing)? (?:a |the )?(?:[\w.-]+ ){0,2}(?:coalition|task force|naval force|maritime (?:force|alliance|coalition|mission)|mission)\b", True),
 ]
 
 TYPE_ORDER = {"incident": 0, "threat": 1, "deployment": 2}
 
-# one combined regex per type (a word can be an incident cue and a deployment cue: "enter")
-TRIGGERS = []
-for _typ in TYPE_ORDER:
-    _alts = [f"(?P<g{i}>{rx})" for i, (typ, cue, rx, weak) in enumerate(RULES) if typ == _typ]
-    TRIGGERS.append(re.compile("|".join(_alts), re.I))
+# one regex per rule, run on lower-cased text (the rules are written in lower case); per type
+# and 3-letter word start, the rules whose matches can begin with it, in rule order (the first
+# that matches at a position wins, as in one alternation of the type's rules)
+RULE_RX = [re.compile(rx) for _, _, rx, _ in RULES]
+_TRIGGERS: list = []        # one combined, case-insensitive regex per type: the slow exact path
+
+
+def _triggers():
+    if not _TRIGGERS:
+        for _typ in TYPE_ORDER:
+            alts = [f"(?P<g{i}>{rx})" for i, (typ, cue, rx, weak) in enumerate(RULES) if typ == _typ]
+            _TRIGGERS.append(re.compile("|".join(alts), re.I))
+    return _TRIGGERS
 
 # Where a trigger can start: the first three letters of its first word. Scanning word starts
 # and trying the rules only there is ~20x faster than running the alternations everywhere.
@@ -69,16 +80,29 @@ _TYPE_STARTS = {
         sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret""",
     "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig",
     "deployment": """air ale arr bol bui cal def dep dis doc dri ent joi mas mil mob mov nav pos pra red
-        rei sai scr sen sta tra war liv nuc pre joi""",
+        rei sai scr sen sta tra war liv nuc pre joi con col spo sig see fil ama gat pat bei set est cre
+        inc boo exp str hei ste""",
 }
 TYPE_STARTS = [frozenset(_TYPE_STARTS[t].split()) for t in TYPE_ORDER]
 STARTS = frozenset().union(*TYPE_STARTS)
-_WORDSTART = re.compile(r"\b[a-z]{3}")
 
 
-def maybe(text: str) -> bool:
-    """Cheap pre-filter: does any word of the text start like a trigger?"""
-    return any(m.group() in STARTS for m in _WORDSTART.finditer(text.lower()))
+def _dispatch() -> list[dict[str, tuple[int, ...]]]:
+    from .rxprefix import prefixes
+    pre = [prefixes(rx) for _, _, rx, _ in RULES]
+    out = []
+    for ti, typ in enumerate(TYPE_ORDER):
+        table = {}
+        for w in TYPE_STARTS[ti]:
+            rules = tuple(i for i, r in enumerate(RULES) if r[0] == typ
+                          and (pre[i] is None or any(w.startswith(p) for p in pre[i])))
+            if rules:
+                table[w] = rules
+        out.append(table)
+    return out
+
+
+DISPATCH = _dispatch()
 
 
 # Pre-filter: every trigger match contains a word starting with one of these stems (checked
@@ -86,16 +110,20 @@ def maybe(text: str) -> bool:
 # over the raw lower-cased item; items without a stem (most feed items: sport, politics,
 # culture) are not cleaned, split or tokenised at all.
 STEMS = """strik airstrik struck attack counterattack counter-attack counteroffensive bomb shell mortar
-    fire firing gunfire gunmen gunman firefight launch barrage salvo shot shoot sniper intercept down
-    raid clash gunbattl battl skirmish ambush fight combat assault offensive invasion invad incursion
-    operation advanc encircl besieg siege blockade explo detonat blast kill slain dead death wound
-    injur casualt massacre execut assassinat kidnap abduct hostage hijack takeover seiz captur storm
-    control overr hit target pound flatten destr sank sunk sink ramm retaliat enter push warn caution
-    threat ultimatum vow pledg promis swear swore hint price surrender lay_down ready_to will_not
-    will_continue will_go_on will_spread will_expand will_retaliate will_hit_back will_strike_back
-    won't would_not swing deploy redeploy send sent dispatch arriv transit sail dock position
-    pre-position station mov mass build bolster reinforc mobili call alert scrambl drill exercis
-    manoeuv maneuv war_game practi train join""".split()
+    fire firing gunfire gunmen gunman firefight launch barrage salvo shot shoot sniper intercept
+    downed downs took_down take_down takes_down raid clash gunbattl battl skirmish ambush fight combat
+    assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
+    explod detonat blast kill slain dead death wound injur casualt massacre execute assassinat kidnap
+    abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
+    hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into
+    pushed_into warn caution threaten ultimatum vow pledg promis swear swore hint pay_a pay_the pay_an
+    pay_heavy pay_high pay_very pay_steep pay_price surrender lay_down ready_to war_will swing
+    deploy redeploy send sent dispatch arriv transit sail dock positioned positioning pre-position
+    stationed move moving mass build bolster reinforc mobili call_up calls_up called_up calling_up
+    call-up callup called_to_serve alert scrambl drill exercis manoeuv maneuv war_game practi
+    train_for trains_for trained_for training_for train_in trained_in training_in transport being_moved
+    convoy column spotted sighted seen filmed amass gather patrol set_up setting_up sets_up establish
+    creat built presence join""".split()
 STEMS = [w.replace("_", " ") for w in STEMS]
 
 
@@ -105,7 +133,7 @@ def _trie_rx(words: list[str]) -> str:
 
 
 STEM = re.compile(r"\b" + _trie_rx(STEMS))
-_START_RX = re.compile(r"\b" + _trie_rx(sorted(STARTS)))     # = _WORDSTART ∩ STARTS, in C
+_START_RX = re.compile(r"\b" + _trie_rx(sorted(STARTS)))     # word starts that begin a rule (found in C)
 
 
 def any_trigger(text: str) -> bool:
@@ -123,24 +151,28 @@ def find(sentence: str):
         if not starts:
             return []
     out = []
-    for ti, rx in enumerate(TRIGGERS):
-        if starts is None:
-            ms = rx.finditer(low)
-        else:
-            ms = []
-            done = -1
-            ok = TYPE_STARTS[ti]
-            for p, w in starts:
-                if p < done or w not in ok:
-                    continue
-                m = rx.match(low, p)
+    if starts is None:
+        for rx in _triggers():
+            for m in rx.finditer(low):
+                typ, cue, _, weak = RULES[int(m.lastgroup[1:])]
+                out.append((typ, cue, m.start(), m.end(), weak, sentence[m.start():m.end()]))
+        return out
+    for table in DISPATCH:
+        done = -1
+        for p, w in starts:
+            if p < done:
+                continue
+            rules = table.get(w)
+            if rules is None:
+                continue
+            for i in rules:
+                m = RULE_RX[i].match(low, p)
                 if m:
-                    ms.append(m)
-                    done = m.end()
-        for m in ms:
-            i = int(m.lastgroup[1:])
-            typ, cue, _, weak = RULES[i]
-            out.append((typ, cue, m.start(), m.end(), weak, sentence[m.start():m.end()]))
+                    typ, cue, _, weak = RULES[i]
+                    e = m.end()
+                    out.append((typ, cue, p, e, weak, sentence[p:e]))
+                    done = e
+                    break
     return out
 
 
@@ -153,7 +185,7 @@ POST_NEG = re.compile(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bd
 BACKGROUND = re.compile(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
 DISASTER = re.compile(r"\b(?:storms?|hurricanes?|typhoons?|cyclones?|floods?|flooding|earthquakes?|quakes?|avalanches?|landslides?|mudslides?|wildfires?|bushfires?|blaze|house fire|volcan\w*|eruption|heatwave|heat|crash(?:es|ed)?|collisions?|accident(?:s|al)?|derail\w*|collapse[ds]?|disease|cholera|outbreak|overdoses?|drown\w*|famine|starvation|prison|custody|covid|virus|cancer|tornado(?:es)?|lightning|sinkhole|stampede|poisoning)\b")
 # nouns that make a weak trigger violent: an instrument or a force-capable agent
-FORCE = re.compile(r"\b(?:strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
+FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
 
 
 def negated(before: str) -> bool:
@@ -187,6 +219,7 @@ MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|a
 BOLSTER_OBJ = re.compile(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
 DRILL_CIVIL = re.compile(r"\b(?:fire|oil|gas|well|earthquake|evacuation|school)\b")
 MILITARY = re.compile(r"\bmilitary\b")
+MILITARY_WORD = re.compile(r"\b(?:military|observation|army)\b")
 
 
 def dead(t, low: str, has_actor: bool) -> bool:
@@ -231,4 +264,8 @@ def dead(t, low: str, has_actor: bool) -> bool:
         return w.startswith("drill") and bool(DRILL_CIVIL.search(low))
     if cue == "coalition":
         return not has_actor
+    if cue == "movement":
+        return not MIL_ASSET.search(low)
+    if cue == "establish":
+        return not ASSET.search(low) and not MILITARY_WORD.search(w)
     return False

@@ -20,7 +20,7 @@ from ..model import Event, Tagging
 from . import events as ev
 from .actors import ActorRules
 from .item import _Ctx, _ccues, _mk, _old, _parse_date, _st, assemble
-from .lexicon import BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL
+from .lexicon import STATE_FORCE, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
 from .names import M, NameFinder
 from .numbers import fatalities
 from .places import PlaceRules
@@ -70,7 +70,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         for si, (kind, st, trig) in enumerate(sents):
             if trig:
                 low = st.lower()
-                has_actor = bool(self._actor_rx.search(low.replace(".", "") if "." in low else low))
+                has_actor = self.may_name_actor(low)
                 if all(ev.dead(t, low, has_actor) for t in trig):
                     trig = None
             if not trig:
@@ -137,7 +137,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 return None
             if cue == "clash":
                 names = [m for m in ments if ti <= m.i < (ce if ce > te else n)]
-                if names and all(m.e.akind == "leader" and not m.e.capital for m in names):
+                if names and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
                     return None
             if ev.speculative(before) or ev.speculative(sent_before[-25:]) or ev.AFTER_SPEC.match(low[b:b + 30]):
                 return None
@@ -196,7 +196,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if cue == "threaten" and surface.lower() == "threatening":
                     return None
                 content = low[b:b + 50]
-                if len(after) < 15:
+                if len(after) < 15 and not THREAT_CONTENT.search(after):
+                    # a bare verb ("…, Hezbollah warns"): the statement is in front of it
                     content = low[max(0, a - 70):a]
                 mc = THREAT_CONTENT.search(content)
                 if not mc:
@@ -246,6 +247,16 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if not EXERCISE_MIL.search(clause_low) and not re.search(r"\bmilitary\b", low):
                 return None
             if surface.lower().startswith("drill") and re.search(r"\b(?:fire|oil|gas|well|earthquake|evacuation|school)\b", low):
+                return None
+        elif cue == "movement":
+            # the asset is what moves or is seen: the subject ("tanks were spotted"), or the
+            # noun's complement ("a convoy of armoured vehicles", "movement of troops")
+            w = surface.lower()
+            subj = low[toks[cs].start if cs < n else 0:a]
+            if not MIL_ASSET.search(subj) and not (w.startswith(("convoy", "column", "movement")) and MIL_ASSET.search(low[b:b + 45])):
+                return None
+        elif cue == "establish":
+            if not ASSET.search(clause_low) and not ev.MILITARY_WORD.search(surface.lower()):
                 return None
         agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
         if not agents:

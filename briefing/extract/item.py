@@ -6,9 +6,18 @@ import re
 from datetime import datetime, timedelta
 
 from ..model import Event, Tagging
-from .lexicon import PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS
+from .lexicon import SEA_OF, SHIP, PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS
 from .names import M
 from .text import tokens
+
+
+def _at_home(e: Event) -> bool:
+    """A deployment with no place named happens at the actor's home only when it is a call-up,
+    an alert or an exercise; forces sent, arriving, seen moving or setting up a base are going
+    somewhere else (where is unknown)."""
+    from .events import find
+    first = find(e.cues[0]) if e.cues else []
+    return bool(first) and first[0][1] in ("mobilise", "exercise")
 
 
 def assemble(tax, found, ctx) -> Tagging:
@@ -27,15 +36,21 @@ def assemble(tax, found, ctx) -> Tagging:
     events: list[Event] = []
     for si, e, k in found:
         th = e.theater
+        if th is None and e.type == "incident" and e.actors and SHIP.search(e.text):
+            # attacks in a shipping story by an armed group with a home coast (not a state,
+            # whose navy may be anywhere): the sea off it
+            parent, kind, home = tax.actors.get(e.actors[0], (None, None, None))
+            if kind == "group":
+                th = SEA_OF.get(home)
         if th is None:
             th = next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
         if th is None:
             th = next((x.theater for _, x, _ in found if x.theater), None)
-        if th is None and e.type == "incident":
+        if th is None and e.type in ("incident", "deployment"):
             th = ctx.item_place(exclude=set(e.actors))
         if th is None and (not e.actors or e.type == "threat"):
             th = ctx.war_place(set(e.actors))
-        if th is None and e.type == "deployment" and e.actors:
+        if th is None and e.type == "deployment" and e.actors and _at_home(e):
             th = tax.actors.get(e.actors[0], (None, None, None))[2]
         if th is None and e.type != "incident" and e.actors:
             th = None

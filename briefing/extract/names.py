@@ -6,7 +6,9 @@ import re
 
 from .lexicon import MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
 from .taxonomy import Entry
-from .text import trie_pattern
+
+
+_WORDS = re.compile(r"\w+")
 
 
 class M:
@@ -49,7 +51,13 @@ class NameFinder:
         # a superset test for "the sentence may name an actor": the first token of every name
         # that can stand for an actor (actor or demonym), on the lower-cased, dot-less sentence
         firsts = sorted({k.split(" ")[0] for k, e in self.tax.index.items() if e.actor or e.demonym})
-        self._actor_rx = re.compile(r"\b" + trie_pattern(firsts) + r"\b")
+        words = set(firsts)
+        words.update(f.split("'")[0] for f in firsts if "'" in f)   # "\w+" splits at apostrophes
+        self._actor_words = frozenset(words)
+
+    def may_name_actor(self, low: str) -> bool:
+        """Superset test on a lower-cased sentence: could a mention in it be an actor?"""
+        return not self._actor_words.isdisjoint(_WORDS.findall(low.replace(".", "") if "." in low else low))
 
     def _lookup(self, key: str) -> Entry | None:
         e = self.tax.index.get(key)
@@ -126,6 +134,13 @@ class NameFinder:
         for a, b in zip(out, out[1:]):
             if b.prep is None and a.prep is not None and s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower() in (",", "and", ", and", "or"):
                 b.prep = a.prep
+        # a country's possessive in front of a group or unit of its own ("Yemen's Houthis",
+        # "Lebanon's Hezbollah", "Iran's Revolutionary Guards") says where the actor comes
+        # from, not where anything happens
+        for a, b in zip(out, out[1:]):
+            if a.poss and b.i == a.j and a.e.place and b.e.actor and b.e.akind in ("group", "unit") \
+                    and (b.e.home == a.e.place or b.e.parent == a.e.place):
+                a.modifier = True
         # war names: "Israel-Hamas war", "Russia-Ukraine conflict", "Israel-Lebanon border"
         for a, b in zip(out, out[1:]):
             if b.i == a.j and toks[a.j - 1].hyph_next:

@@ -2,7 +2,7 @@
 the destination, for a threat the threatened party's theater (else the speaker's home)."""
 from __future__ import annotations
 
-from .lexicon import NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE
+from .lexicon import NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE, MOBILE_FORCE
 from .names import M
 from .syntax import _clause
 
@@ -63,12 +63,13 @@ class PlaceRules:
             return [self._sea(later[0], s)]
         # a victim named in front of a passive act ("an Israeli was killed")
         for m in ments:
-            if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.e.demonym and not m.e.actor and m not in agents and not m.modifier:
+            if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.e.demonym and not m.e.actor and m not in agents and not m.modifier \
+                    and not (m.j < n and toks[m.j].key in MOBILE_FORCE):
                 return [m.e.demonym]
         # the target's theater: demonym/state/group after the act ("on Israeli positions")
         for m in ments:
             if m.i >= te and m.i < (ce if ce > te else n) and not m.modifier and not m.compound and m not in agents and m.prep != "from":
-                if m.e.demonym and not m.e.actor and not (m.j < n and toks[m.j].key in STATE_FORCE and toks[m.j].key not in ("positions", "ships", "vessels", "boats", "soldiers", "troops", "forces", "military")):
+                if m.e.demonym and not m.e.actor and not (m.j < n and toks[m.j].key in STATE_FORCE and toks[m.j].key not in ("positions", "ships", "vessels", "boats")):
                     return [m.e.demonym]
                 if m.e.actor and m.e.akind == "group" and m.e.home:
                     return [m.e.home]
@@ -83,6 +84,13 @@ class PlaceRules:
                 and (m.prep in PLACE_PREPS or not m.e.actor or (m.prep is None and id(m) not in firsts and m.i < ti))]
         if rest:
             return [self._sea(rest[0], s)]
+        # an attack on shipping with no place: the sea off the home of the armed group named
+        # ("Houthis attack another ship" → Red Sea; a state's navy may be anywhere)
+        if te < n and SHIP.search(s, toks[te].start):
+            for m in list(agents) + [m for m in ments if m.e.actor and m not in agents]:
+                h = m.e.home or m.e.demonym
+                if h in SEA_OF and not m.e.sea and m.e.akind == "group":
+                    return [SEA_OF[h]]
         return [None]
 
     def _threat_place(self, s, toks, ments, te, ce, agents, targets):

@@ -3,6 +3,7 @@ and whether a subject is tied to its verb."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .lexicon import BOUND_WORDS, LINK, STATE_FORCE
 
@@ -29,17 +30,30 @@ def _bounds(s, toks):
     if hit is not None and hit[0] is toks:
         return hit[1]
     n = len(toks)
-    b = [True] * (n + 1)
-    prev = toks[0] if toks else None
-    for k in range(1, n):
-        t = toks[k]
-        gap = s[prev.end:t.start]
-        b[k] = prev.key in BOUND_WORDS or (gap != " " and _HARD_GAP.search(gap) is not None)
-        prev = t
+    b = [False] * (n + 1)
+    b[0] = b[n] = True
+    for k in range(n - 1):
+        if toks[k].key in BOUND_WORDS and not _as_well_as(toks, k):
+            b[k + 1] = True
+    # punctuation between tokens (never inside one): the token after it starts a clause
+    hard = [m.start() for m in _HARD_GAP.finditer(s)]
+    if hard:
+        starts = [t.start for t in toks]
+        for p in hard:
+            k = bisect_right(starts, p)
+            if 0 < k < n:
+                b[k] = True
     if len(_BCACHE) > 64:
         _BCACHE.clear()
     _BCACHE[key] = (toks, b)
     return b
+
+
+def _as_well_as(toks, k) -> bool:
+    """Token k is an "as" of "as well as" (coordination, not a subordinate clause)."""
+    if toks[k].key != "as":
+        return False
+    return (k + 2 < len(toks) and toks[k + 1].key == "well" and toks[k + 2].key == "as") or (k >= 1 and toks[k - 1].key == "well")
 
 
 def _clause(s, toks, ti, te):

@@ -13,10 +13,15 @@ _TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '
 _WS = re.compile(r"\s+")
 
 
+_DIRTY = re.compile("[&<\u2019\u2018\u201c\u201d\u00a0\u2013\u2014\u2011\u02bc]|[^\\S ]|  ")
+
+
 def clean(s: str | None) -> str:
     """HTML entities/tags out, typographic quotes and dashes to ASCII, whitespace collapsed."""
     if not s:
         return ""
+    if not _DIRTY.search(s):         # nothing to translate or collapse (most feed titles)
+        return s.strip()
     if "&" in s:
         s = html.unescape(s)
     if "<" in s:

@@ -1,0 +1,169 @@
+"""LABELING.md principles the extractor follows, one test each (sentences written for these
+tests, not taken from any data set)."""
+from __future__ import annotations
+
+import pytest
+
+from briefing.extract import Extractor
+from briefing.extract import events as ev
+
+
+@pytest.fixture(scope="module")
+def x():
+    return Extractor()
+
+
+# -- deployments: forces seen moving, massing, setting up a base -------------------------------
+@pytest.mark.parametrize("title,theater", [
+    ("A column of armoured vehicles was spotted moving towards Bakhmut", "Ukraine"),
+    ("Turkish troops set up a new observation post near Idlib", "Syria"),
+    ("Tanks on the move near Kharkiv", "Ukraine"),
+    ("A convoy of Russian tanks was seen near Bakhmut", "Ukraine"),
+])
+def test_sightings_and_new_bases_are_deployments(x, title, theater):
+    t = x.tag(title, "")
+    assert t.types == ("deployment",)
+    assert t.theaters == (theater,)
+
+
+@pytest.mark.parametrize("title", [
+    "An aid convoy reached the border crossing",
+    "Putin warns the West against sending troops",
+    "The transport minister resigned on Monday",
+    "Fans were seen celebrating in the streets",
+])
+def test_not_deployments(x, title):
+    assert "deployment" not in x.tag(title, "").types
+
+
+def test_forces_sent_or_seen_without_a_place_are_not_at_home(x):
+    # where they are is unknown; their own country is the least likely answer
+    t = x.tag("Russian tanks spotted on the move", "")
+    assert t.types == ("deployment",) and t.actors == ("Russia",) and t.theaters == ()
+    t = x.tag("Chinese and Russian bombers entered the air defence zone", "")
+    assert set(t.actors) == {"China", "Russia"} and t.theaters == ()
+
+
+def test_call_up_without_a_place_is_at_home(x):
+    t = x.tag("Israel calls up 300,000 reservists", "")
+    assert t.types == ("deployment",) and t.theaters == ("Israel",)
+
+
+# -- theater: where the force lands, not whose force it is -------------------------------------
+def test_demonym_of_a_force_is_not_a_place(x):
+    t = x.tag("Ukrainian drones hit Russian tanks", "")
+    assert t.types == ("incident",) and t.actors == ("Ukraine",)
+    assert "Russia" not in t.theaters
+
+
+def test_possessive_origin_of_a_group_is_not_a_place(x):
+    t = x.tag("Lebanon's Hezbollah fired rockets at Kiryat Shmona", "")
+    assert t.actors == ("Hezbollah",) and t.theaters == ("Israel",)
+
+
+def test_attack_on_shipping_by_a_coastal_group_is_at_sea(x):
+    t = x.tag("Houthi rebels attacked a cargo ship", "")
+    assert t.types == ("incident",) and t.theaters == ("Red Sea",) and t.actors == ("Houthis",)
+
+
+# -- actors: victims are not actors; both sides of a clash are ---------------------------------
+@pytest.mark.parametrize("title,victim", [
+    ("Russian general killed by a bomb in Moscow", "Russia"),
+    ("US troops wounded in attacks on bases in Iraq and Syria", "United States"),
+    ("Israeli soldier killed in Gaza", "Israel"),
+])
+def test_victim_is_not_the_actor(x, title, victim):
+    t = x.tag(title, "")
+    assert "incident" in t.types
+    assert victim not in t.actors
+
+
+def test_demonym_of_the_weapon_names_the_attacker(x):
+    t = x.tag("Ukrainian civilians killed in Russian missile attack on Kharkiv", "")
+    assert t.actors == ("Russia",) and t.theaters == ("Ukraine",)
+
+
+def test_clash_with_victims_side_has_both_sides(x):
+    t = x.tag("Twelve Turkish soldiers were killed during fighting with the banned PKK in northern Iraq", "")
+    assert set(t.actors) == {"Turkey", "PKK"} and t.theaters == ("Iraq",)
+
+
+def test_troops_clashing_are_not_leaders_talking(x):
+    t = x.tag("Kurdish fighters clashed with Turkish troops near the border", "")
+    assert t.types == ("incident",) and "Turkey" in t.actors
+
+
+def test_comma_coordinated_act_shares_the_subject(x):
+    t = x.tag("Syrian army forces target a market, kill two", "")
+    assert t.actors == ("Syria",) and t.events[0].fatalities == 2
+
+
+def test_demonym_list_shares_the_force_noun(x):
+    t = x.tag("Chinese, Russian aircraft enter the air defence zone", "")
+    assert set(t.actors) == {"China", "Russia"}
+
+
+# -- threats and speculation --------------------------------------------------------------------
+def test_short_warning_carries_its_own_content(x):
+    t = x.tag("Militia leader warns of revenge if attacked", "")
+    assert t.types == ("threat",)
+
+
+def test_as_well_as_keeps_the_speculation(x):
+    t = x.tag("Officials warn of the risk of attacks on embassies as well as attacks on synagogues", "")
+    assert "incident" not in t.types
+
+
+@pytest.mark.parametrize("title", [
+    "Hamas and Israel agree four-day truce and hostage release",
+    "Hamas frees two American hostages",
+    "Ceasefire holds for second day as more hostages released",
+])
+def test_truce_and_hostage_release_are_not_incidents(x, title):
+    assert x.tag(title, "").types == ()
+
+
+def test_truce_story_reporting_violence_is_an_incident(x):
+    t = x.tag("Ceasefire collapses as Israeli strikes resume in Gaza", "")
+    assert t.types == ("incident",) and t.theaters == ("Gaza",)
+
+
+# -- the pre-filter never hides a trigger ------------------------------------------------------
+COVER = [
+    "Israeli air strikes hit Rafah", "Forces struck a depot", "Militants attacked a post",
+    "A car bomb exploded", "Artillery shelled the town", "Troops opened fire on protesters",
+    "Gunmen shot dead a guard", "The navy intercepted a missile", "Police raided the camp",
+    "Rebels clashed with soldiers", "Fighting raged in the north", "The army launched an offensive",
+    "The city is under siege", "A blast ripped through the market", "The strike killed 12 people",
+    "The general was assassinated", "Gunmen kidnapped two engineers", "Fighters captured the airport",
+    "Drones targeted the base", "Iran warned of a response", "Hamas threatened to strike",
+    "Hezbollah vowed revenge", "They will pay a heavy price", "The US deployed bombers",
+    "London sent warships", "The carrier arrived in the Gulf", "Israel mobilised reservists",
+    "The navy held joint exercises", "Denmark joined the naval coalition", "Tanks seen moving west",
+    "Troops set up a military base", "The US is boosting its military presence in the region",
+    "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
+    "Two soldiers were killed",
+]
+
+
+def test_prefilter_stems_cover_every_rule():
+    cues = set()
+    for s in COVER:
+        found = ev.find(s)
+        assert found, s
+        for t in found:
+            cues.add(t[1])
+            assert ev.STEM.search(t[5].lower()), (s, t)
+    assert cues == {r[1] for r in ev.RULES}
+
+
+def test_dispatch_matches_one_alternation_per_type():
+    # the per-start dispatch gives the same triggers as the case-insensitive alternation
+    for s in COVER:
+        fast = ev.find(s)
+        slow = []
+        for rx in ev._triggers():
+            for m in rx.finditer(s):
+                typ, cue, _, weak = ev.RULES[int(m.lastgroup[1:])]
+                slow.append((typ, cue, m.start(), m.end(), weak, s[m.start():m.end()]))
+        assert fast == slow, s
