@@ -109,10 +109,10 @@ class Delivery(_Frozen):
 
 class FetchConfig(_Frozen):
     connect_timeout: float = Field(default=5.0, gt=0)
-    read_timeout: float = Field(default=10.0, gt=0)
-    deadline: float = Field(default=20.0, gt=0)
+    read_timeout: float = Field(default=5.0, gt=0)
+    deadline: float = Field(default=10.0, gt=0)
     max_bytes: int = Field(default=10_000_000, gt=0)
-    concurrency: int = Field(default=16, ge=1, le=256)
+    concurrency: int = Field(default=64, ge=1, le=512)
 
 
 class Config(_Frozen):

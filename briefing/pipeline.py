@@ -85,11 +85,13 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
 def fetch_and_store(config: Config, store: Store, now: datetime, transport=None,
                     progress: Progress = lambda _m: None) -> tuple[int, int, int]:
     """Fetch + parse + store, one transaction per source: a crash loses at most one feed."""
-    fetched = fetch_all(config.source_list(), store.validators(), fetch_settings(config),
-                        transport=transport)
+    def parse(f):
+        return parse_feed(f, now) if f.ok and not f.not_modified else None
+
+    results = fetch_all(config.source_list(), store.validators(), fetch_settings(config),
+                        transport=transport, then=parse)
     ok = failed = new = 0
-    for f in fetched:
-        parsed = parse_feed(f, now) if f.ok and not f.not_modified else None
+    for f, parsed in results:
         new += store.record(f, parsed, now)
         if f.ok and not (parsed and parsed.error):
             ok += 1

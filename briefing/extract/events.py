@@ -222,13 +222,25 @@ MILITARY = re.compile(r"\bmilitary\b")
 MILITARY_WORD = re.compile(r"\b(?:military|observation|army)\b")
 
 
+SINCE_START = re.compile(r"\bsince the (?:start|beginning|outbreak) of\b|\bsince the [\w-]+ (?:war|conflict) (?:began|erupted|started|broke out)\b")
+KILLED_IN_WAR = re.compile(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b")
+TO_OR_NOT = re.compile(r"\W*(?:to|not)\b")
+
+
 def dead(t, low: str, has_actor: bool) -> bool:
     """True when trigger ``t`` = (type, cue, a, b, weak, surface) in the lower-cased sentence
     ``low`` can't give an event: a necessary condition of the extractor fails on the whole
     sentence. ``has_actor``: the sentence may name an actor (a superset test)."""
     typ, cue, a, b, weak, surface = t
     if typ == "incident":
+        if "since the" in low and SINCE_START.search(low):     # "… killed since the start of the war"
+            return True
+        pre = low[:a]
+        if speculative(pre[-25:]) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]):
+            return True
         if cue in WEAK_INCIDENT:
+            if cue == "killing" and KILLED_IN_WAR.search(low):
+                return True
             if SPORT.search(low):
                 return True
             if not has_actor and not FORCE.search(low[:a] + " " + low[b:]):
@@ -238,6 +250,10 @@ def dead(t, low: str, has_actor: bool) -> bool:
         if cue == "ultimatum":
             return False
         if RISK_WARN.match(low[b:b + 40]):
+            return True
+        if cue == "threaten" and surface.lower() == "threatening":
+            return True
+        if cue == "warn" and TO_OR_NOT.match(low, b):      # "warned Israel to …" needs the names
             return True
         return not THREAT_CONTENT.search(low[b:b + 50]) and not THREAT_CONTENT.search(low[max(0, a - 70):a])
     # deployment

@@ -29,7 +29,6 @@ from .taxonomy import Taxonomy, load_taxonomy
 from .text import clean, sentences, tokens
 
 EMPTY = Tagging()
-SINCE_START = re.compile(r"\bsince the (?:start|beginning|outbreak) of\b|\bsince the [\w-]+ (?:war|conflict) (?:began|erupted|started|broke out)\b")
 
 
 class Extractor(NameFinder, ActorRules, PlaceRules):
@@ -62,7 +61,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             for off, st in sentences(text):
                 end = off + len(st)
                 mine = [(t[0], t[1], t[2] - off, t[3] - off, t[4], t[5]) for t in trigs if off <= t[2] < end]
-                kind = kind0 if kind0 == "title" or not CAPTION.search(st) else "caption"
+                # a photo caption (only matters for a sentence that has a trigger)
+                kind = "caption" if mine and kind0 == "summary" and CAPTION.search(st) else kind0
                 sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx()
@@ -144,14 +144,14 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if ev.background(before) or ev.background(sent_before[-30:]):
                 return None
             bg = ev.amid(before) or ev.amid(sent_before[-30:])
-            if "since the" in low and SINCE_START.search(low):
+            if "since the" in low and ev.SINCE_START.search(low):
                 return None
             if weak:
                 if ev.DISASTER.search(clause_low) or ev.SPORT.search(low):
                     return None
                 if cue == "hit" and SANCTION.search(clause_low):
                     return None
-                if cue == "killing" and re.search(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b", low):
+                if cue == "killing" and ev.KILLED_IN_WAR.search(low):
                     return None
             agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
             if not agents:

@@ -42,18 +42,17 @@ def assemble(tax, found, ctx) -> Tagging:
             parent, kind, home = tax.actors.get(e.actors[0], (None, None, None))
             if kind == "group":
                 th = SEA_OF.get(home)
-        if th is None:
-            th = next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
-        if th is None:
-            th = next((x.theater for _, x, _ in found if x.theater), None)
+        if th is None:      # same-type events (those already filled in first, in order)
+            th = next((x.theater for x in events if x.theater and x.type == e.type), None) \
+                or next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
         if th is None and e.type in ("incident", "deployment"):
             th = ctx.item_place(exclude=set(e.actors))
+        if th is None:
+            th = next((x.theater for _, x, _ in found if x.theater), None)
         if th is None and (not e.actors or e.type == "threat"):
             th = ctx.war_place(set(e.actors))
         if th is None and e.type == "deployment" and e.actors and _at_home(e):
             th = tax.actors.get(e.actors[0], (None, None, None))[2]
-        if th is None and e.type != "incident" and e.actors:
-            th = None
         if th != e.theater:
             e = Event(e.type, th, e.actors, e.targets, e.fatalities, e.text, e.cues)
         events.append(e)
