@@ -1,19 +1,22 @@
 """Throughput of `briefing tag` on pool-2023q4 (16,968 items) as ONE process, start-up included.
 
-    python bench/tag_speed.py [DATA_DIR]     # default ../shared/data relative to the repo
+    python bench/tag_speed.py [DATA_DIR] [--repeat N]   # default ../shared/data, N = 3
 
 Builds the JSON Lines input (description → summary) in a temp file, then times, in the same
 run: (1) `python -m briefing.extract.tagcmd FILE` as a subprocess (wall time from spawn to
 exit, peak RSS of the child and its workers via wait4/getrusage); (2) a plain regex keyword
 pass over the same items (one compiled alternation of conflict keywords, JSON in and out) as a
-subprocess the same way. Prints items/s for both, the ratio, and peak RSS. Exits 0 with a
-"skipped" line when the data folder is absent.
+subprocess the same way. Each command runs N times (interleaved); the median wall time is
+reported, with the CPU seconds (user + sys, summed over the process and its workers) as a
+figure that other load on the machine barely moves. Prints items/s for both, the ratio, and
+peak RSS. Exits 0 with a "skipped" line when the data folder is absent.
 """
 from __future__ import annotations
 
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,20 +37,28 @@ sys.stdout.write("\n".join(out) + "\n")
 '''
 
 
-def run(cmd: list[str], env=None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB (max over the child and its own children), output lines."""
+def run(cmd: list[str], env=None) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MB (max over the child and its own children), output lines,
+    CPU seconds of the child and its workers."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env)
     out, err = p.communicate()
     dt = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return dt, rss_kb / 1024, out.count(b"\n")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return dt, after.ru_maxrss / 1024, out.count(b"\n"), cpu
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    repeat = 3
+    if "--repeat" in argv:
+        i = argv.index("--repeat")
+        repeat = max(1, int(argv[i + 1]))
+        del argv[i:i + 2]
     d = Path(argv[0]) if argv else REPO.parent / "shared" / "data"
     pool = d / "pool-2023q4"
     if not pool.is_dir():
@@ -65,21 +76,33 @@ def main(argv: list[str] | None = None) -> int:
         path = tf.name
     py = sys.executable
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    runs: dict[str, list] = {"regex": [], "auto": [], "one": []}
+    cmds = {"regex": [py, "-c", REGEX_PASS, path],
+            "auto": [py, "-m", "briefing.extract.tagcmd", path],
+            "one": [py, "-m", "briefing.extract.tagcmd", "--jobs", "1", path]}
     try:
         # regex pass first so the tagger's RSS figure is not the max of both
-        r_dt, r_rss, r_n = run([py, "-c", REGEX_PASS, path], env)
-        t_dt, t_rss, t_n = run([py, "-m", "briefing.extract.tagcmd", path], env)
-        t1_dt, _, _ = run([py, "-m", "briefing.extract.tagcmd", "--jobs", "1", path], env)
+        r_rss = run(cmds["regex"], env)[1]
+        for _ in range(repeat):
+            for k, cmd in cmds.items():
+                runs[k].append(run(cmd, env))
     finally:
         os.unlink(path)
+
+    def med(k, i=0):
+        return statistics.median(r[i] for r in runs[k])
+    r_dt, t_dt, t1_dt = med("regex"), med("auto"), med("one")
+    t_rss = max(r[1] for r in runs["auto"] + runs["one"])
+    r_n, t_n = runs["regex"][0][2], runs["auto"][0][2]
     assert t_n == len(items) == r_n, (t_n, r_n, len(items))
     n = len(items)
-    print(f"pool-2023q4: {n} items, one process each, start-up included ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
-    print(f"  briefing tag (auto, {min(2, os.cpu_count() or 1)} workers) {t_dt:6.2f} s  {n / t_dt:9.0f} items/s")
-    print(f"  briefing tag (--jobs 1)           {t1_dt:6.2f} s  {n / t1_dt:9.0f} items/s")
-    print(f"  regex keyword pass                {r_dt:6.2f} s  {n / r_dt:9.0f} items/s")
+    print(f"pool-2023q4: {n} items, one process each, start-up included ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {repeat})")
+    print(f"  briefing tag (auto, {min(2, os.cpu_count() or 1)} processes) {t_dt:6.2f} s  {n / t_dt:9.0f} items/s   cpu {med('auto', 3):5.2f} s")
+    print(f"  briefing tag (--jobs 1)           {t1_dt:6.2f} s  {n / t1_dt:9.0f} items/s   cpu {med('one', 3):5.2f} s")
+    print(f"  regex keyword pass                {r_dt:6.2f} s  {n / r_dt:9.0f} items/s   cpu {med('regex', 3):5.2f} s")
     print(f"  ratio tag/regex (items/s)         {r_dt / t_dt:6.2f}")
-    print(f"  peak RSS (max over runs, incl. workers) {max(t_rss, r_rss):.0f} MB (regex pass {r_rss:.0f} MB)")
+    print(f"  all runs (auto), s: {' '.join(f'{r[0]:.2f}' for r in runs['auto'])}")
+    print(f"  peak RSS (max over runs, incl. workers) {t_rss:.0f} MB (regex pass {r_rss:.0f} MB)")
     return 0
 
 

@@ -118,7 +118,7 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
             elif c.names and item_names:
                 # Different rare names (two towns, two ships): a false merge would hide an
                 # event, which costs an analyst more than a duplicate line.
-                score -= 0.3
+                score -= 0.45
             if score >= best_score:
                 best, best_score = c, score
         if best is None:

@@ -6,15 +6,18 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .cluster import cluster
 from .model import (Brief, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
                     TheaterSection, Trend)
 
+if TYPE_CHECKING:
+    from .history import DaySummary
+
 TYPES = ("incident", "threat", "deployment")
 UNPLACED = "Unplaced"          # events whose theater the extractor could not determine
-HISTORY_DAYS = 14              # the chart's span; trends use the last 7 of them
 # Assets whose movement or loss matters beyond the day.
 STRATEGIC = ("carrier", "bomber", "b-52", "b-1b", "b-2", "air defen", "patriot", "thaad", "s-300",
              "s-400", "iron dome", "submarine", "warship", "destroyer", "frigate", "ballistic",
@@ -103,34 +106,29 @@ def _direction(today: int, yesterday: int, avg7: float, has_baseline: bool) -> s
     return "steady"
 
 
-def trends(today: list[Entry], earlier: list[Entry], as_of: datetime, hours: int,
+def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
            tz: ZoneInfo) -> tuple[tuple[Trend, ...], tuple[str, ...]]:
-    """Events per theater per day-long slot ending at as_of, as_of-24h, … (oldest first)."""
-    slot = timedelta(hours=24)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * HISTORY_DAYS)
-    for e in earlier:
-        age = int((as_of - e.published) / slot)
-        if 1 <= age < HISTORY_DAYS:
-            counts[e.theater][HISTORY_DAYS - 1 - age] += 1
-    for e in today:
-        counts[e.theater][HISTORY_DAYS - 1] += 1
-    days = tuple((as_of - slot * (HISTORY_DAYS - 1 - i)).astimezone(tz).date().isoformat()
-                 for i in range(HISTORY_DAYS))
+    """Stories per theater per day: the history's slots, oldest first, then today's window."""
+    theaters = {e.theater for e in today} | {t for h in history for t in h.counts}
+    today_counts = Counter(e.theater for e in today)
+    days = tuple(h.end.astimezone(tz).date().isoformat() for h in history) + (
+        as_of.astimezone(tz).date().isoformat(),)
+    baseline = _has_baseline(history)
     out = []
-    baseline = _has_baseline(earlier, as_of)
-    for theater, series in counts.items():
-        prev7 = series[-8:-1]
+    for theater in theaters:
+        series = [h.counts.get(theater, 0) for h in history] + [today_counts.get(theater, 0)]
+        prev7 = series[-8:-1] or [0]
         avg7 = sum(prev7) / len(prev7)
-        out.append(Trend(theater, series[-1], series[-2], round(avg7, 1),
-                         _direction(series[-1], series[-2], avg7, baseline), tuple(series)))
+        yesterday = series[-2] if len(series) > 1 else 0
+        out.append(Trend(theater, series[-1], yesterday, round(avg7, 1),
+                         _direction(series[-1], yesterday, avg7, baseline), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
     return tuple(out), days
 
 
-def _has_baseline(earlier: list[Entry], as_of: datetime) -> bool:
-    """Trends and "new" need a baseline: events on at least three of the previous seven days."""
-    week = as_of - timedelta(days=8)
-    return len({e.published.date() for e in earlier if e.published >= week}) >= 3
+def _has_baseline(history: list["DaySummary"]) -> bool:
+    """Trends and "new" need a baseline: activity on at least three of the previous seven days."""
+    return sum(1 for h in history[-7:] if h.active) >= 3
 
 
 def _novelty(entry: Entry, theaters: set[str], actors: set[str]) -> tuple[str, ...]:
@@ -159,16 +157,18 @@ def _takeaways(entries: list[Entry]) -> tuple[Entry, ...]:
 
 def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
             sources: list[tuple[str, str]], health: dict[str, SourceHealth], now: datetime,
-            classification: str | None = None, history: list[StoredItem] = ()) -> Brief:
+            classification: str | None = None, history: list["DaySummary"] = (),
+            background: list[StoredItem] = ()) -> Brief:
     """The brief for the window ending at `as_of`. `items` are those published in the window;
-    `history` those of the HISTORY_DAYS before it (for trends, novelty and coverage)."""
+    `history` the per-day summaries of the days before it (trends, novelty, coverage);
+    `background` earlier items that only calibrate which words are common (clustering)."""
     start, end = window(as_of, hours)
-    entries = stories(items, list(history))
-    earlier = stories(list(history), items)
-    week = [e for e in earlier if e.published >= start - timedelta(days=7)]
-    seen_theaters = {e.theater for e in week}
-    seen_actors = {a for e in week for a in e.actors}
-    if _has_baseline(earlier, as_of):   # without one, everything would look new
+    history = list(history)
+    entries = stories(items, list(background))
+    week = history[-7:]
+    seen_theaters = {t for h in week for t in h.counts}
+    seen_actors = {a for h in week for a in h.actors}
+    if _has_baseline(history):   # without one, everything would look new
         entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, len({r.name for r in e.sources}), e.text, n))
                    if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
 
@@ -198,12 +198,13 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
             failing_since=h.failing_since if h else None))
     failing = {s.name for s in statuses if not s.ok}
     covered_by: dict[str, set[str]] = defaultdict(set)
-    for e in week:
-        covered_by[e.theater].update(r.name for r in e.sources)
+    for h in week:
+        for theater, names in h.sources.items():
+            covered_by[theater].update(names)
     gaps = tuple(sorted(t for t, names in covered_by.items()
                         if t != UNPLACED and names and names <= failing))
 
-    trend, days = trends(entries, earlier, as_of, hours, tz)
+    trend, days = trends(entries, history, as_of, tz)
     return Brief(title=title, date=as_of.astimezone(tz).date().isoformat(), timezone=str(tz.key),
                  window_start=start, window_end=end, generated=now, sections=tuple(sections),
                  sources=tuple(statuses), items_in_window=len(items),

@@ -9,8 +9,8 @@ from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import extract
-from .compose import HISTORY_DAYS, compose, window
+from . import extract, history
+from .compose import compose, window
 from .config import Config
 from .deliver import Delivery, deliver
 from .editions import edition_of, filter_brief
@@ -114,20 +114,29 @@ def tagger_version(config: Config) -> str:
 
 def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
                 progress: Progress = lambda _m: None) -> Brief:
-    """Extract what is not yet tagged in the window, then compose the brief (no fetching)."""
+    """Extract what is not yet tagged, then compose the brief (no fetching)."""
     start, end = window(as_of, config.window_hours)
-    since = start - timedelta(days=HISTORY_DAYS)
     version = tagger_version(config)
-    todo = store.untagged(since, end, version)
-    if todo:   # building the extractor costs ~30 ms: not on every preview page load
-        extractor = extract.Extractor(extract.load_taxonomy(config.taxonomy))
-        store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], version)
+    extractor = None
+    tagged = 0
+
+    def tag(since: datetime, until: datetime) -> None:
+        nonlocal extractor, tagged
+        todo = store.untagged(since, until, version)
+        if todo:   # building the extractor costs ~30 ms: not on every preview page load
+            extractor = extractor or extract.Extractor(extract.load_taxonomy(config.taxonomy))
+            store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], version)
+            tagged += len(todo)
+
+    tag(start, end)
     items = store.items_between(start, end)
-    progress(f"extract: {len(todo)} items tagged, {len(items)} in the window")
+    past = history.from_store(store, as_of, version, tag)
+    background = store.items_between(start - history.SLOT, start)
+    progress(f"extract: {tagged} items tagged, {len(items)} in the window")
     brief = compose(title=config.title, as_of=as_of, tz=config.tz, hours=config.window_hours,
                     items=items, sources=[(s.name, s.url) for s in config.sources],
                     health=store.health(), now=now, classification=config.classification,
-                    history=store.items_between(since, start))
+                    history=past, background=background)
     progress(f"compose: {len(brief.entries)} events in {len(brief.sections)} theaters")
     return brief
 

@@ -270,7 +270,7 @@ class Store:
 
     # -- per-day summaries for trends -------------------------------------------------------
     def count_between(self, start: datetime, end: datetime) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM items WHERE published > ? AND published <= ?",
+        return self.db.execute("SELECT COUNT(*) FROM items WHERE published >= ? AND published <= ?",
                                (_iso(start), _iso(end))).fetchone()[0]
 
     def summary(self, slot: datetime, key: str) -> tuple[int, dict] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from briefing import history as hist
 from briefing.compose import compose, severity
 from briefing.model import Event, Item, SourceHealth, StoredItem, Tagging
 
@@ -27,7 +28,7 @@ def brief(items, history=(), health=None, sources=None):
     return compose(title="T", as_of=AS_OF, tz=UTC, hours=24, items=list(items),
                    sources=[(n, f"https://{n}.example/rss") for n in names],
                    health=health or {n: SourceHealth(n, "u", ok=True) for n in names}, now=AS_OF,
-                   history=list(history))
+                   history=hist.from_items(list(history), AS_OF), background=list(history))
 
 
 def test_same_strike_from_two_outlets_with_different_titles_and_tolls_is_one_entry():

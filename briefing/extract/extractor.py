@@ -39,6 +39,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         self.tax = taxonomy or load_taxonomy()
         self._last_agents: list = []
         self._span_cache: tuple = (None, [], [])
+        self._mmemo: dict = {}
         self._init_names()
 
     # -- the item ------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx()
-        ctx.mentions = self.mentions
+        ctx.mentions = self._ments
+        self._mmemo = {}
         for si, (kind, st, trig) in enumerate(sents):
             if trig:
                 low = st.lower()
@@ -77,8 +79,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 ctx.add_lazy(si, st)
                 continue
             toks = tokens(st)
-            ments = self.mentions(st, toks)
-            ctx.add_sentence(si, st, toks, ments)
+            ctx.add_tokens(si, st, toks)
+            ments = None            # read on demand by _event (self._ments)
             if when and _old(st, when):
                 continue
             ctx.sent = si
@@ -111,7 +113,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             c = self._span_cache = (toks, [t.start for t in toks], [t.end for t in toks])
         return c[1], c[2]
 
-    def _event(self, trig, s: str, toks, ments: list[M], kind: str, ctx) -> Event | None:
+    def _ments(self, s: str, toks) -> list[M]:
+        """Name mentions of a tokenised sentence, memoised for the item."""
+        k = id(toks)
+        hit = self._mmemo.get(k)
+        if hit is None or hit[0] is not toks:
+            hit = self._mmemo[k] = (toks, self.mentions(s, toks))
+        return hit[1]
+
+    def _event(self, trig, s: str, toks, ments: list[M] | None, kind: str, ctx) -> Event | None:
         typ, cue, a, b, weak, surface = trig
         n = len(toks)
         starts, ends = self._spans(toks)
@@ -127,7 +137,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         after = low[b:toks[ce - 1].end] if ce > te else ""
         if ev.POST_NEG.search(after[:80]):
             return None
-        if ev.background(before) and typ != "incident":
+        if typ != "incident" and ev.background(before):
             return None
         clause_low = low[toks[cs].start if cs < n else 0:toks[ce - 1].end if ce > 0 else len(s)]
         cues = [surface.lower()]
@@ -135,10 +145,6 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         if typ == "incident":
             if cue == "strike" and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
-            if cue == "clash":
-                names = [m for m in ments if ti <= m.i < (ce if ce > te else n)]
-                if names and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
-                    return None
             if ev.speculative(before) or ev.speculative(sent_before[-25:]) or ev.AFTER_SPEC.match(low[b:b + 30]):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
@@ -152,6 +158,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if cue == "hit" and SANCTION.search(clause_low):
                     return None
                 if cue == "killing" and ev.KILLED_IN_WAR.search(low):
+                    return None
+            ments = self._ments(s, toks)
+            if cue == "clash":
+                names = [m for m in ments if ti <= m.i < (ce if ce > te else n)]
+                if names and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
                     return None
             agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
             if not agents:
@@ -183,6 +194,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             return evs if len(evs) > 1 else evs[0]
 
         if typ == "threat":
+            ments = self._ments(s, toks)
             if cue != "ultimatum":
                 if RISK_WARN.match(low[b:b + 40]):
                     return None
@@ -258,6 +270,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         elif cue == "establish":
             if not ASSET.search(clause_low) and not ev.MILITARY_WORD.search(surface.lower()):
                 return None
+        ments = self._ments(s, toks)
         agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
         if not agents:
             agents = ctx.inherit(s, toks, ti, typ)

@@ -104,12 +104,22 @@ class _Ctx:
         self.sent = -1
         self.last = None
         self.lazy: list[tuple[int, str]] = []
+        self.eager: list[tuple[int, str, list]] = []
         self.mentions = None
 
     def add_lazy(self, si, s):
+        """A sentence without a live trigger: tokenised only if a fall-back needs its places."""
         self.lazy.append((si, s))
 
+    def add_tokens(self, si, s, toks):
+        """A sentence with triggers: its names are read when a fall-back needs them (the
+        extractor may have read them already, ``mentions`` is memoised)."""
+        self.eager.append((si, s, toks))
+
     def _flush(self):
+        eager, self.eager = self.eager, []
+        for si, s, toks in eager:
+            self.add_sentence(si, s, toks, self.mentions(s, toks))
         lazy, self.lazy = self.lazy, []
         for si, s in lazy:
             toks = tokens(s)
