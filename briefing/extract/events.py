@@ -41,7 +41,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
-    ("threat", "vow", r"\bvow(?:s|ed|ing)?\b|\bpledg(?:es|ed)\b|\bpromis(?:es|ed)\b|\bsw(?:ear|ears|ore) (?:to|revenge)\b|\bhint(?:s|ed)? at\b", True),
+    ("threat", "vow", r"\bvow(?:s|ed|ing)?\b|\bpledg(?:es|ed)\b|\bpromis(?:es|ed)\b|\bsw(?:ear|ears|ore|orn) (?:to|revenge)\b|\bhint(?:s|ed)? at\b", True),
     ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b", False),
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
@@ -116,7 +116,7 @@ STEMS = """strik airstrik struck attack counterattack counter-attack counteroffe
     explod detonat blast kill slain dead death wound injur casualt massacre execute assassinat kidnap
     abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
     hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into
-    pushed_into warn caution threaten ultimatum vow pledg promis swear swore hint pay_a pay_the pay_an
+    pushed_into warn caution threaten ultimatum vow pledg promis swear swore sworn hint pay_a pay_the pay_an
     pay_heavy pay_high pay_very pay_steep pay_price surrender lay_down ready_to war_will swing
     deploy redeploy send sent dispatch arriv transit sail dock positioned positioning pre-position
     stationed move moving mass build bolster reinforc mobili call_up calls_up called_up calling_up
@@ -134,11 +134,6 @@ def _trie_rx(words: list[str]) -> str:
 
 STEM = re.compile(r"\b" + _trie_rx(STEMS))
 _START_RX = re.compile(r"\b" + _trie_rx(sorted(STARTS)))     # word starts that begin a rule (found in C)
-
-
-def any_trigger(text: str) -> bool:
-    """Does any trigger rule match anywhere in the (clean) text?"""
-    return bool(STEM.search(text.lower())) and bool(find(text))
 
 
 def find(sentence: str):

@@ -9,6 +9,12 @@ Principles (LABELING.md):
   or victims are not actors; unnamed perpetrators give no actor;
 - theater is where the force lands: the place the act is in/on/at, the target's theater, for a
   deployment the destination, for a threat the threatened party's theater, else the speaker's.
+
+Pipeline (one job per module): ``events`` finds triggers (a stem pre-filter over the raw item,
+then rules dispatched by word start) and drops those that cannot become events on sentence-level
+evidence; ``text`` cleans, splits and tokenises; ``names`` finds mentions; ``actors`` decides who,
+``places`` where; ``item`` does the item-level fall-backs and merging; this module runs the
+per-trigger checks in context and ties them together. Most feed items stop at the pre-filter.
 """
 from __future__ import annotations
 
@@ -215,6 +221,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if not mc:
                     return None
                 if re.search(r"\b(?:support|aid|help|solidarity|commitment|backing|assistance|funding)\b", content[:mc.start()]):
+                    return None
+                # "economic consequences", "political retaliation": not force
+                if re.search(r"\b(?:economic|financial|political|diplomatic|legal|electoral|trade|commercial|humanitarian|health)\W+$", content[:mc.start()]):
                     return None
                 if re.match(r"\W*(?:of )?(?:a |an )?(?:long|lengthy|protracted|difficult|hard|tough|prolonged)\b", low[b:b + 30]):
                     return None

@@ -148,11 +148,13 @@ class _Ctx:
                 self.places.append((si, m))
 
     def item_place(self, exclude: set) -> str | None:
+        """The item's dominant place: the theater named most often (first named on a tie)."""
         self._flush()
+        count: dict[str, int] = {}
         for _, m in self.places:
             if m.e.place not in exclude:
-                return m.e.place
-        return None
+                count[m.e.place] = count.get(m.e.place, 0) + 1
+        return max(count, key=count.get) if count else None
 
     def war_place(self, actors: set) -> str | None:
         self._flush()

@@ -20,8 +20,15 @@ _X = None
 def _extractor():
     global _X
     if _X is None:
+        import gc
+
         from .extractor import Extractor
         _X = Extractor()
+        # the taxonomy is a large, permanent heap: keep it out of every collection (and out of
+        # copy-on-write page copies in forked workers); tagging makes no reference cycles, so
+        # collections are rare
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 50)
     return _X
 
 
