@@ -156,6 +156,31 @@ def cmd_check(args) -> int:
     return EXIT_USAGE if problems else EXIT_OK
 
 
+def _tag(rest: list[str]) -> int:
+    """Fast path for `briefing tag`: the tagger must start in milliseconds, so skip argparse,
+    pydantic and the rest; read only the config's `taxonomy:` overrides, if it has any."""
+    from .extract import tagcmd
+
+    config = "feeds.yaml"
+    for flag in ("-c", "--config"):
+        if flag in rest:
+            i = rest.index(flag)
+            config = rest[i + 1] if i + 1 < len(rest) else config
+            del rest[i:i + 2]
+    path = Path(config)
+    if path.is_file() and "taxonomy:" in path.read_text(encoding="utf-8", errors="replace"):
+        import yaml
+
+        from .extract import Extractor, load_taxonomy
+        try:
+            overrides = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("taxonomy")
+            tagcmd._X = Extractor(load_taxonomy(overrides))
+        except (yaml.YAMLError, ValueError, AttributeError) as exc:
+            _err(f"{path}: {exc}".splitlines()[0])
+            return EXIT_USAGE
+    return tagcmd.main(rest)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="briefing", description="Daily security briefing generator.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -191,14 +216,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["tag"]:
-        # Fast path: the tagger must start in milliseconds, so skip everything else.
-        from .extract.tagcmd import main as tag_main
-        rest = [a for a in argv[1:]]
-        for flag in ("-c", "--config"):
-            if flag in rest:
-                i = rest.index(flag)
-                del rest[i:i + 2]
-        return tag_main(rest)
+        return _tag(argv[1:])
     args = parser().parse_args(argv)
     from .config import ConfigError
     from .pipeline import RunError
