@@ -96,13 +96,14 @@ def main() -> int:
                            "timezone": "UTC", "output_dir": str(out)})
     day = datetime.fromisoformat(args.first).replace(hour=args.hour, tzinfo=timezone.utc)
     last = datetime.fromisoformat(args.last).replace(hour=args.hour, tzinfo=timezone.utc)
-    result = None
+    result, merged = None, []
     while day <= last:
         replay.now = day
         t0 = time.perf_counter()
         result = run(config, now=day, send=False)
         b = result.brief
         multi = sum(1 for e in b.entries if len({s.name for s in e.sources}) >= 2)
+        merged += [(b.date, e) for e in b.entries if len(e.sources) >= 2]
         print(f"{b.date}: {b.items_in_window} items in window, {len(b.entries)} entries "
               f"({multi} with >= 2 outlets), {len(b.takeaways)} takeaways, "
               f"{time.perf_counter() - t0:.1f} s")
@@ -111,11 +112,11 @@ def main() -> int:
     reports = sum(len(e.sources) for e in b.entries)
     print(f"\nlast day {b.date}: {reports} event reports -> {len(b.entries)} stories; "
           f"theaters {[(t.theater, t.today, t.direction) for t in b.trends[:8]]}")
-    merged = [e for e in b.entries if len(e.sources) >= 2]
     random.Random(7).shuffle(merged)
-    print(f"\nsample of {min(args.sample, len(merged))} merged stories (check each for false merges):")
-    for e in merged[:args.sample]:
-        print(f"- [{e.type}/{e.theater}] {e.text[:110]}")
+    print(f"\n{len(merged)} merged stories over all days; a sample of {min(args.sample, len(merged))} "
+          "(check each for false merges):")
+    for date, e in merged[:args.sample]:
+        print(f"- {date} [{e.type}/{e.theater}] {e.text[:110]}")
         for s in e.sources:
             print(f"    {s.name}: {s.title[:110]}")
     print(f"\noutput: {result.folder}")

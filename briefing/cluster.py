@@ -19,6 +19,7 @@ from .model import Event, Item, SourceRef
 
 MAX_GAP = timedelta(hours=18)
 THRESHOLD = 0.17
+SAME_OUTLET_TITLE = 0.35
 _STOP = frozenset("the of in on at to for and or by with from as is are was were has have had be been "
                   "it its this that after over into says said say amid than more about also their they "
                   "who which while when where what will would could not but new one two three four five "
@@ -47,6 +48,7 @@ class Cluster:
     events: list[Event] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    titles: list[frozenset[str]] = field(default_factory=list)
 
     def refs(self) -> tuple[SourceRef, ...]:
         seen, out = set(), []
@@ -93,8 +95,8 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
     name_sets = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
 
     def similarity(a: set[str], b: frozenset[str]) -> float:
-        union = sum(idf[w] for w in a | b)
-        return sum(idf[w] for w in a & b) / union if union else 0.0
+        union = sum(idf.get(w, 1.0) for w in a | b)
+        return sum(idf.get(w, 1.0) for w in a & b) / union if union else 0.0
 
     clusters: list[Cluster] = []
     # Open clusters per (type, theater): only those can take a new event, and only while their
@@ -111,6 +113,12 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
             if any(i.source == item.source and i.uid == item.uid for i in c.items):
                 best = c                          # another sentence of the same item
                 break
+            if all(i.source == item.source for i in c.items):
+                # One outlet's items share boilerplate (a photo caption, a live-page blurb)
+                # across different stories: an update must also repeat its headline.
+                title = words(item.title)
+                if max(similarity(set(t), title) for t in c.titles) < SAME_OUTLET_TITLE:
+                    continue
             score = similarity(c.words, bag) + _figures(c, ev)
             shared = len(c.names & item_names)
             if shared:
@@ -129,4 +137,5 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
         best.events.append(ev)
         best.words |= bag
         best.names |= item_names
+        best.titles.append(words(item.title))
     return clusters
