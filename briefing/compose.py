@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .cluster import cluster
+from .cluster import cluster, words
 from .model import (Brief, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
                     TheaterSection, Trend)
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from .history import DaySummary
 
 TYPES = ("incident", "threat", "deployment")
-UNPLACED = "Unplaced"          # events whose theater the extractor could not determine
+UNPLACED = "Theater unclear"   # events whose theater the extractor could not determine
+MAX_TREND_ROWS = 15
 # Assets whose movement or loss matters beyond the day.
 STRATEGIC = ("carrier", "bomber", "b-52", "b-1b", "b-2", "air defen", "patriot", "thaad", "s-300",
              "s-400", "iron dome", "submarine", "warship", "destroyer", "frigate", "ballistic",
@@ -123,7 +124,8 @@ def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
         out.append(Trend(theater, series[-1], yesterday, round(avg7, 1),
                          _direction(series[-1], yesterday, avg7, baseline), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
-    return tuple(out), days
+    # A table of quiet theaters helps no one: today's or yesterday's activity only.
+    return tuple(t for t in out if t.today or t.yesterday)[:MAX_TREND_ROWS], days
 
 
 def _has_baseline(history: list["DaySummary"]) -> bool:
@@ -146,13 +148,23 @@ def _takeaways(entries: list[Entry]) -> tuple[Entry, ...]:
     used: set[str] = set()
     for e in sorted(entries, key=lambda e: (-e.severity, e.published)):
         links = {s.link or s.title for s in e.sources}
-        if links & used:
+        if links & used or any(_same_story(e, p) for p in picked):
             continue
         if len(picked) >= MAX_TAKEAWAYS or (len(picked) >= MIN_TAKEAWAYS and e.severity < TAKEAWAY_FLOOR):
             break
         picked.append(e)
         used |= links
     return tuple(picked)
+
+
+def _same_story(a: Entry, b: Entry) -> bool:
+    """The same happening placed in two theaters (the extractor disagreed across outlets):
+    same type and death toll, and headlines sharing most of their words."""
+    if a.type != b.type or a.fatalities != b.fatalities or a.fatalities is None:
+        return False
+    wa = words(" ".join(s.title for s in a.sources))
+    wb = words(" ".join(s.title for s in b.sources))
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.5
 
 
 def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
