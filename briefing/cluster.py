@@ -34,7 +34,8 @@ _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian R
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
+    return frozenset(w for w in _WORD.findall(text.lower())
+                     if w not in _STOP and (len(w) > 2 or w.isdigit()))
 
 
 def names(text: str) -> frozenset[str]:

@@ -125,7 +125,7 @@ def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
                          _direction(series[-1], yesterday, avg7, baseline), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
     # A table of quiet theaters helps no one: today's or yesterday's activity only.
-    return tuple(t for t in out if t.today or t.yesterday)[:MAX_TREND_ROWS], days
+    return tuple(t for t in out if (t.today or t.yesterday) and t.theater != UNPLACED)[:MAX_TREND_ROWS], days
 
 
 def _has_baseline(history: list["DaySummary"]) -> bool:
@@ -164,7 +164,7 @@ def _same_story(a: Entry, b: Entry) -> bool:
         return False
     wa = words(" ".join(s.title for s in a.sources))
     wb = words(" ".join(s.title for s in b.sources))
-    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.5
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.4
 
 
 def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
