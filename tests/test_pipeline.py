@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -17,34 +16,16 @@ from pypdf import PdfReader
 
 from briefing.config import parse_config
 from briefing.pipeline import RunError, run
+from builders import atom, rss
 
 NOW = datetime(2026, 3, 10, 6, 0, tzinfo=timezone.utc)
 
 
-def rfc(hours_ago: float) -> str:
-    return format_datetime(NOW - timedelta(hours=hours_ago))
+def rfc(hours_ago: float) -> datetime:
+    return NOW - timedelta(hours=hours_ago)
 
 
-def iso(hours_ago: float) -> str:
-    return (NOW - timedelta(hours=hours_ago)).isoformat()
-
-
-def rss(title: str, items: list[tuple[str, str, str, str | None]]) -> bytes:
-    """items: (title, summary-html, link, pubDate or None)."""
-    body = "".join(
-        f"<item><title>{t}</title><description><![CDATA[{s}]]></description><link>{l}</link>"
-        + (f"<pubDate>{d}</pubDate>" if d else "") + f"<guid>{l}</guid></item>"
-        for t, s, l, d in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://wire-one.example/</link><description>x</description>{body}</channel></rss>").encode()
-
-
-def atom(title: str, entries: list[tuple[str, str, str, str]]) -> bytes:
-    body = "".join(
-        f'<entry><title>{t}</title><id>urn:x:{i}</id><link href="{l}"/><updated>{d}</updated>'
-        f'<summary type="html">{s}</summary></entry>' for i, (t, s, l, d) in enumerate(entries))
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{title}</title><id>urn:x</id><updated>{iso(0)}</updated>{body}</feed>").encode()
+iso = rfc   # builders.rss writes RFC 822 dates, builders.atom ISO 8601
 
 
 WIRE_ONE = rss("Wire One", [
