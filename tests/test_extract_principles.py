@@ -200,3 +200,156 @@ def test_incident_without_a_place_takes_the_items_dominant_place(x):
               "Officials in Baghdad said the victims were pilgrims. Police in Damascus and officials "
               "in Aleppo said they were investigating.")
     assert t.types == ("incident",) and t.theaters == ("Syria",)
+
+
+# -- theater: where the force lands ----------------------------------------------------------
+@pytest.mark.parametrize("title,theaters", [
+    # fire across a border lands on the other side; an exchange gives both sides
+    ("Hezbollah launches attacks across the border", {"Israel"}),
+    ("Israel and Hezbollah exchange fire across the border", {"Israel", "Lebanon"}),
+    ("Clashes erupt on Israel-Lebanon border", {"Israel", "Lebanon"}),
+    ("Hezbollah and Israeli forces clash on the border", {"Israel", "Lebanon"}),
+    ("Hezbollah attacks Israeli troops on the border", {"Israel"}),
+    ("Israeli strikes hit Hezbollah positions along the border", {"Lebanon"}),
+    ("The army counted twelve attacks by Hezbollah across the northern border with Lebanon on Sunday", {"Israel"}),
+    ("Soldiers were wounded in attacks by Hezbollah across the border with Lebanon", {"Israel"}),
+])
+def test_border_fire_lands_on_the_other_side(x, title, theaters):
+    t = x.tag(title, "")
+    assert "incident" in t.types
+    assert set(t.theaters) == theaters
+
+
+def test_exchange_of_fire_without_a_border_stays_where_it_is(x):
+    # a firefight in one place is not fire across a border
+    t = x.tag("Militants exchanged fire with soldiers who raided a hospital in Gaza City", "")
+    assert t.theaters == ("Gaza",)
+
+
+@pytest.mark.parametrize("title,theaters", [
+    ("US strikes in the Middle East target Iran-backed militias in Iraq and Syria", ("Iraq", "Syria")),
+    ("Pentagon sends more troops to the Middle East", ("Middle East",)),
+    ("Pentagon deploys more fighter jets to the Middle East, to bases in Jordan", ("Jordan",)),
+    ("US troops in the Middle East came under repeated drone attack", ("Middle East",)),
+])
+def test_region_words_only_when_nothing_more_precise(x, title, theaters):
+    assert x.tag(title, "").theaters == theaters
+
+
+@pytest.mark.parametrize("title,theater", [
+    ("Drones launched from Iraq struck Haifa", "Israel"),
+    ("Russia launches missiles from the Black Sea at Odesa", "Ukraine"),
+    ("Rockets fired from Lebanon hit northern Israel", "Israel"),
+])
+def test_incident_target_over_launch_point(x, title, theater):
+    assert x.tag(title, "").theaters == (theater,)
+
+
+@pytest.mark.parametrize("title,theater", [
+    ("Iran vows revenge against Israel", "Israel"),
+    ("Israel warns Hezbollah it will pay a heavy price", "Lebanon"),
+    ("Hezbollah leader threatens escalation", "Lebanon"),
+    # the threatened force's location in a conditional
+    ("Washington will retaliate if its forces in the Middle East are attacked, Austin warns", "Middle East"),
+    # an unnamed proxy of a Middle East state, no target named
+    ("An Iran-backed commander warns of revenge if targeted", "Middle East"),
+])
+def test_threat_theater_is_the_threatened_party(x, title, theater):
+    t = x.tag(title, "")
+    assert "threat" in t.types
+    assert t.theaters == (theater,)
+
+
+@pytest.mark.parametrize("title,theater", [
+    ("Settlers attack Palestinians in East Jerusalem", "West Bank"),
+    ("Police raid the Al-Aqsa compound in the Old City", "West Bank"),
+])
+def test_east_jerusalem_is_west_bank(x, title, theater):
+    assert x.tag(title, "").theaters == (theater,)
+
+
+def test_item_fallback_to_dominant_place(x):
+    t = x.tag("Militants attacked a base", "Iraq's army said the militants used rockets. Three soldiers died in Iraq.")
+    assert t.theaters == ("Iraq",)
+
+
+def test_participle_continuing_a_rejected_act_is_rejected_too(x):
+    # "risk of … attacks targeting …": one speculative act, not a second, real one
+    t = x.tag("The minister said the crisis is raising the risk of violent extremist attacks targeting synagogues and mosques", "")
+    assert "incident" not in t.types
+    # an act that is real stays real
+    assert x.tag("Gunmen carried out attacks targeting a police station in Kirkuk", "").theaters == ("Iraq",)
+
+
+@pytest.mark.parametrize("title,theater", [
+    # the owner of what is hit is not where it stands when a place follows
+    ("Iran-backed militias attack US base in Syria", "Syria"),
+    ("Gunmen attacked Turkish troops near Mosul", "Iraq"),
+    # without a place the owner's theater is all there is
+    ("Hezbollah fires on Israeli positions", "Israel"),
+])
+def test_target_place_over_target_owner(x, title, theater):
+    assert x.tag(title, "").theaters == (theater,)
+
+
+def test_gulf_of_aden_is_not_the_persian_gulf(x):
+    assert x.tag("Houthis claim attack on a ship in the Gulf of Aden", "").theaters == ("Red Sea",)
+    assert x.tag("Iran seizes a tanker in the Gulf", "").theaters == ("Persian Gulf",)
+
+
+def test_item_fallback_discounts_the_neighbour_across_a_border(x):
+    # "near the border with Israel" says where it is not; the item's place is the Sinai (Egypt)
+    t = x.tag("Militants kill soldiers", "The attack took place near the border with Israel in the Sinai.")
+    assert t.theaters == ("Egypt",)
+
+
+@pytest.mark.parametrize("title,theater", [
+    # "… if X does Y": X is the party threatened
+    ("Kremlin warns of response if Ukraine uses long-range missiles on Russian territory", "Ukraine"),
+    ("Tehran vows a crushing reply if Israel attacks", "Israel"),
+])
+def test_threat_conditional_names_the_threatened_party(x, title, theater):
+    t = x.tag(title, "")
+    assert t.types == ("threat",)
+    assert t.theaters == (theater,)
+
+
+def test_threat_unless_clause_is_a_demand_not_the_target(x):
+    # the attacks go on where they are; "unless Israel's do" is the demand
+    t = x.tag("Militia says its attacks on shipping in the Red Sea won't stop unless Israel's do", "")
+    assert "Israel" not in t.theaters
+
+
+@pytest.mark.parametrize("title,theater", [
+    # an interception happens where the interceptor is, not where the drones came from
+    ("Ukraine downs 20 drones launched by Russia from Kursk region", "Ukraine"),
+    ("Ukraine shoots down 20 drones launched by Russia from Kursk region", "Ukraine"),
+    ("Israel shoots down a drone over Eilat", "Israel"),
+])
+def test_interception_is_where_the_interceptor_is(x, title, theater):
+    assert x.tag(title, "").theaters == (theater,)
+
+
+def test_demonym_in_front_of_the_weapon_is_the_attacker_not_the_victim(x):
+    t = x.tag("Mortar fire rocked Khan Younis", "Israeli airstrikes killed at least 30 people overnight, medics said.")
+    assert "Israel" not in t.theaters
+    # a victim named in front of a passive act still gives its theater
+    assert x.tag("An Israeli was killed in a stabbing", "").theaters == ("Israel",)
+
+
+def test_unplaced_incident_takes_a_theater_from_the_item_not_from_its_attacker(x):
+    t = x.tag("Drone strike hits Beirut suburb",
+              "Fighting raged in Khan Younis and Rafah as troops pushed south in Gaza. "
+              "Israeli airstrikes killed at least 30 people overnight, medics said.")
+    assert set(t.theaters) == {"Lebanon", "Gaza"}
+
+
+@pytest.mark.parametrize("title,theaters", [
+    # only the launch point named: fire from Gaza or Lebanon lands across the border
+    ("Hezbollah fires rockets from southern Lebanon", ("Israel",)),
+    ("Rockets fired from Gaza", ("Israel",)),
+    # a launch point whose fire may go anywhere gives no theater
+    ("Houthis launch missiles from Yemen", ()),
+])
+def test_launch_point_alone_is_not_the_theater(x, title, theaters):
+    assert x.tag(title, "").theaters == theaters

@@ -93,6 +93,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             ctx.last = None
             trig.sort(key=lambda t: (t[2], ev.TYPE_ORDER[t[0]]))
             prev_end = {}
+            dropped = {}
             for t in trig:
                 # "took down a salvo", "killed … in shelling": one act, reported by its first trigger
                 pe = prev_end.get(t[0])
@@ -100,8 +101,13 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if pe is not None and t[0] == "incident" and t[2] >= pe and len(st[pe:t[2]].split()) <= 3 and not re.search(r"[;:,.!?]", st[pe:t[2]]) and not (set(st[pe:t[2]].lower().split()) & BOUND_WORDS):
                     if found and found[-1][0] == si and found[-1][1].cues and ev.find(found[-1][1].cues[0])[:1] and ev.find(found[-1][1].cues[0])[0][1] == "interception":
                         continue
+                    # "the risk of attacks targeting …": the first trigger was rejected (speculative,
+                    # negated), the participle continuing it is the same act
+                    if dropped.get(t[0]) == pe and t[4] and t[5].lower() in ("targeting", "targetting", "aimed at", "aiming at"):
+                        continue
                 e = self._event(t, st, toks, ments, kind, ctx)
                 if e is None:
+                    dropped[t[0]] = t[3]
                     continue
                 xs = e if isinstance(e, list) else [e]
                 if xs[0].actors:

@@ -99,7 +99,7 @@ class _Ctx:
     """Names seen in the item, for theater fall-backs."""
 
     def __init__(self):
-        self.places: list[tuple[int, M]] = []
+        self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
         self.sent = -1
         self.last = None
@@ -145,15 +145,17 @@ class _Ctx:
             if m.compound and m.e.place:
                 self.wars.append(m)
             elif m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS):
-                self.places.append((si, m))
+                # "near the border with Israel" names the neighbour, not where it is: half a vote
+                w = 0.5 if m.i > 1 and toks[m.i - 1].key == "with" and toks[m.i - 2].key in ("border", "frontier", "boundary") else 1
+                self.places.append((si, m, w))
 
     def item_place(self, exclude: set) -> str | None:
         """The item's dominant place: the theater named most often (first named on a tie)."""
         self._flush()
-        count: dict[str, int] = {}
-        for _, m in self.places:
+        count: dict[str, float] = {}
+        for _, m, w in self.places:
             if m.e.place not in exclude:
-                count[m.e.place] = count.get(m.e.place, 0) + 1
+                count[m.e.place] = count.get(m.e.place, 0) + w
         return max(count, key=count.get) if count else None
 
     def war_place(self, actors: set) -> str | None:

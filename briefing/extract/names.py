@@ -95,6 +95,8 @@ class NameFinder:
                 e = self._lookup(key)
                 if e is None:
                     continue
+                if key == "the gulf" and i + L < n and toks[i + L].key == "of":
+                    continue        # "the Gulf of Aden / of Mexico" is another gulf
                 if not e.lowerok and not t.upper:
                     continue
                 if e.acronym and not t.text.replace(".", "").isupper():

@@ -2,13 +2,79 @@
 the destination, for a threat the threatened party's theater (else the speaker's home)."""
 from __future__ import annotations
 
+import re
+
 from .lexicon import NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE, MOBILE_FORCE
 from .names import M
 from .syntax import _clause
 
+# fire across a border, or an exchange of fire: each side's fire lands on the other side
+BORDER_RX = re.compile(r"\b(?:cross-border|across the (?:\w+ )?(?:border|frontier|boundary|blue line)|(?:exchang\w*|trad(?:e|es|ed|ing)) (?:of )?(?:heavy )?(?:fire|strikes|blows|rocket fire|gunfire)\b.{0,60}\b(?:border|frontier|blue line))\b", re.I)
+BORDERISH = re.compile(r"border|frontier|boundary|blue line", re.I)   # cheap guard for the border rules
+ON_BORDER = re.compile(r"\b(?:on|along|at|near) the (?:\w+ )?(?:border|frontier|blue line)\b", re.I)
+BORDER_WITH = re.compile(r"\b(?:border|frontier|boundary)\s+(?:with|between)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+# the states whose unnamed proxies ("an Iran-backed leader") threaten region-wide
+MIDEAST = frozenset(("Iran", "Iraq", "Syria", "Lebanon", "Yemen", "Israel", "Saudi Arabia", "Qatar", "United Arab Emirates", "Jordan", "Egypt"))
+# what is hit, named with its owner in front ("a US base in Syria": the owner is not the place)
+OWNED = frozenset(("base", "bases", "embassy", "consulate", "outpost", "outposts", "positions", "position", "troops",
+                   "forces", "soldiers", "warship", "warships", "ship", "ships", "vessel", "vessels", "convoy", "patrol",
+                   "facility", "facilities", "garrison", "military", "personnel", "destroyer", "tanker", "tankers"))
+# "Israeli airstrikes killed …": the demonym in front of the weapon is the attacker, not the victim
+ATTACK_NOUNS = frozenset(("strike", "strikes", "airstrike", "airstrikes", "air", "drone", "drones", "missile", "missiles",
+                          "rocket", "rockets", "shelling", "shells", "bombardment", "fire", "artillery", "raid", "raids",
+                          "attack", "attacks", "bombing", "bombings", "gunfire", "warplanes", "jets", "mortar", "mortars"))
+# the other side of a border when only one side is named (a group's home → where its fire lands)
+ACROSS = {"Lebanon": "Israel", "Gaza": "Israel"}
+
 
 class PlaceRules:
     """Mixin: where the force lands, per event type."""
+
+    _regions = None
+
+    def _precise(self, ms):
+        """Region words ("in the Middle East") only when nothing more precise is named: drop
+        them from a list of place mentions that also names a country, split or sea."""
+        if len(ms) < 2:
+            return ms
+        if self._regions is None:
+            self._regions = frozenset(t for t, k in self.tax.theaters.items() if k == "region")
+        keep = [m for m in ms if m.e.place not in self._regions]
+        return keep if keep and len(keep) < len(ms) else ms
+
+    def _border_sides(self, s, toks, ments, ti, cs, ce, agents):
+        """Fire across a border / an exchange of fire: each side's fire lands on the other side
+        ("Hezbollah fires across the border" → Israel; "Israel and Hezbollah trade fire" → both
+        theaters; "clashes on the Israel-Lebanon border" → both)."""
+        n = len(toks)
+        lo = toks[cs].start if cs < n else 0
+        hi = toks[ce - 1].end if 0 < ce <= n else len(s)
+        if not BORDER_RX.search(s, lo, hi) and not (agents and ON_BORDER.search(s, lo, hi)):
+            # "clashes on the Israel-Lebanon border": both sides
+            pair = [m.e.place for m in ments if cs <= m.i < ce and m.compound and m.e.place and m.j < n
+                    and (toks[m.j].key in ("border", "frontier") or (m.j + 1 < n and toks[m.j + 1].key in ("border", "frontier")))]
+            return pair if len(set(pair)) == 2 and not agents else None
+        named = [m.e.place for m in ments if cs <= m.i < ce and m.e.place and not m.modifier and m not in agents
+                 and (m.compound or BORDER_WITH.search(s[max(0, toks[m.i].start - 40):toks[m.i].start]))]
+        homes = []
+        for a in agents:
+            h = getattr(a, "e", None) and (a.e.home or a.e.demonym)
+            if h and h not in homes:
+                homes.append(h)
+        out = []
+        for h in homes:
+            other = [p for p in homes + named if p != h] or ([ACROSS[h]] if h in ACROSS else [])
+            if not other:
+                other = [m.e.home or m.e.demonym for m in ments if cs <= m.i < ce and m not in agents and m.e.actor
+                         and (m.e.home or m.e.demonym) and (m.e.home or m.e.demonym) != h]
+            for p in other[:1]:
+                if p not in out:
+                    out.append(p)
+        if not homes and len(set(named)) >= 2:
+            for p in named:
+                if p not in out:
+                    out.append(p)
+        return out or None
 
     def _places_after(self, s, toks, ments, te, ce, preps=PLACE_PREPS, direct=True):
         out = []
@@ -27,8 +93,20 @@ class PlaceRules:
             return SEA_OF.get(th, th) if not m.e.sea else th
         return th
 
+    def _interceptor(self, toks, ments, ti, cs):
+        """The state named as the subject in front of an interception ("Ukraine downs …")."""
+        n = len(toks)
+        subj = [m for m in ments if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.prep is None and not m.modifier and m.e.actor and m.e.place
+                and not m.poss and not (m.j < n and toks[m.j].key in MOBILE_FORCE)]
+        return (subj[-1].e.home or subj[-1].e.place) if subj else None
+
     def _incident_place(self, s, toks, ments, ti, te, cs, ce, agents, cue=""):
         n = len(toks)
+        if cue == "shooting" and 0 < te <= n and toks[te - 1].key == "down" and not SHIP.search(s):
+            # "Ukraine shoots down drones launched by Russia": where the interceptor is
+            subj = self._interceptor(toks, ments, ti, cs)
+            if subj:
+                return [subj]
         if cue == "interception":
             pre = [m for m in ments if cs <= m.i and m.j <= ti and m.e.place and m.prep in ("in", "over", "off", "near", "at") and m not in agents]
             if pre:
@@ -40,10 +118,22 @@ class PlaceRules:
                 seas = [m for m in ments if m.e.sea]
                 if seas:
                     return [seas[0].e.place]
-            home = next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
+            # the interceptor named in front ("Ukraine downs drones launched by Russia"), else the agent
+            home = self._interceptor(toks, ments, ti, cs) or \
+                next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
             if home:
                 return [home]
-        after = self._places_after(s, toks, ments, te, ce if ce > te else n)
+        after = self._precise(self._places_after(s, toks, ments, te, ce if ce > te else n))
+        # the owner of what is hit ("a US base in Syria", "Israeli positions near X") is not
+        # where it is when a place is named after it
+        if len(after) > 1 and after[0].prep is None and after[0].j < n and toks[after[0].j].key in OWNED \
+                and any(m.prep in ("in", "at", "near", "on", "off", "inside", "outside") for m in after[1:]):
+            after = after[1:]
+        # the border named ("across the border with Lebanon") is not where the fire lands
+        if BORDERISH.search(s) and (not after or all(m.compound or BORDER_WITH.search(s[max(0, toks[m.i].start - 40):toks[m.i].start]) for m in after)):
+            bs = self._border_sides(s, toks, ments, ti, cs, ce if ce > te else n, agents)
+            if bs:
+                return bs
         if after:
             out = [self._sea(after[0], s)]
             for a, b in zip(after, after[1:]):
@@ -64,7 +154,7 @@ class PlaceRules:
         # a victim named in front of a passive act ("an Israeli was killed")
         for m in ments:
             if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.e.demonym and not m.e.actor and m not in agents and not m.modifier \
-                    and not (m.j < n and toks[m.j].key in MOBILE_FORCE):
+                    and not (m.j < n and (toks[m.j].key in MOBILE_FORCE or toks[m.j].key in ATTACK_NOUNS)):
                 return [m.e.demonym]
         # the target's theater: demonym/state/group after the act ("on Israeli positions")
         for m in ments:
@@ -91,30 +181,54 @@ class PlaceRules:
                 h = m.e.home or m.e.demonym
                 if h in SEA_OF and not m.e.sea and m.e.akind == "group":
                     return [SEA_OF[h]]
+        # only the launch point named, one whose fire goes one way ("rockets fired from Gaza"):
+        # the force lands across the border
+        for m in ments:
+            if m.prep == "from" and m.i >= te and m.i < (ce if ce > te else n) and m.e.place in ACROSS and not m.modifier:
+                return [ACROSS[m.e.place]]
         return [None]
 
     def _threat_place(self, s, toks, ments, te, ce, agents, targets):
         n = len(toks)
         # conditional clauses ("if Gaza bombing goes on") don't name the target
         cut = next((k for k in range(te, n) if toks[k].key in ("if", "unless", "until", "amid", "after", "over", "as", "while", "when", "because", "since")), n)
-        after = [m for m in self._places_after(s, toks, ments, te, cut) if m not in agents]
+        after = self._precise([m for m in self._places_after(s, toks, ments, te, cut) if m not in agents])
         if after:
             out = [self._sea(after[0], s)]
             for a, b in zip(after, after[1:]):
                 if s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower() in (",", "and", ", and") and b.e.place not in out:
                     out.append(self._sea(b, s))
             return out
+        home = next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
         for m in targets:
             if m.i < cut:
                 if m.e.demonym and not m.e.actor:
                     return m.e.demonym
                 if m.e.home and m.e.parent not in {a.e.parent for a in agents}:
                     return m.e.home
-        home = next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
+        # "will retaliate if its forces in the Middle East are attacked": where the threatened
+        # force is
+        for c in (k for k in range(n) if toks[k].key in ("if", "unless")):
+            for m in ments:
+                if c < m.i <= c + 8 and m.e.place and not m.modifier and not m.compound and m.prep in ("in", "at", "across", "on", "around") \
+                        and any(toks[k].key in MOBILE_FORCE or toks[k].key in ("bases", "base", "interests", "personnel") for k in range(max(c, m.i - 4), m.i)):
+                    return self._sea(m, s)
+        # "warns of a response if Ukraine uses …": the party the condition is about is the one
+        # threatened
+        if cut < n and toks[cut].key == "if":
+            sub = next((m for m in ments if cut < m.i <= cut + 3 and not m.modifier and not m.poss and m.prep is None), None)
+            if sub is not None and sub not in agents and (sub.e.actor or sub.e.demonym):
+                th = sub.e.home or sub.e.demonym or sub.e.place
+                if th and th != home and sub.e.parent not in {a.e.parent for a in agents}:
+                    return th
         # the war the threat is about ("Israel-Gaza war will continue") — the side not the speaker's
         for m in ments:
             if m.compound and m.e.place and m.e.place != home and m.i >= te - 8:
                 return m.e.place
+        if home is None and not agents:
+            # an unnamed proxy ("an Iran-backed leader warns…") of a Middle East state: the region
+            if any(m.modifier and m.e.place in MIDEAST for m in ments):
+                return "Middle East"
         return home
 
     def _deploy_place(self, s, toks, ments, ti, te, cs, ce, agents, cue, ctx):
@@ -126,8 +240,8 @@ class PlaceRules:
         if cue == "exercise":
             ps = self._places_after(s, toks, ments, te, ce if ce > te else n, preps={"in", "near", "off", "around", "along", "over", "with"}, direct=False)
             return self._sea(ps[0], s) if ps else home
-        ps = [m for m in self._places_after(s, toks, ments, te, ce if ce > te else n,
-                                            preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents]
+        ps = self._precise([m for m in self._places_after(s, toks, ments, te, ce if ce > te else n,
+                                            preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents])
         if ps:
             return self._sea(ps[0], s)
         rest = [m for m in ments if m.e.place and not m.modifier and not m.compound and m not in agents and m.prep not in ("from",)
