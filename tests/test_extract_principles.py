@@ -353,3 +353,16 @@ def test_unplaced_incident_takes_a_theater_from_the_item_not_from_its_attacker(x
 ])
 def test_launch_point_alone_is_not_the_theater(x, title, theaters):
     assert x.tag(title, "").theaters == theaters
+
+
+# -- nature or an accident as the subject of "strikes" is not force --------------------------
+@pytest.mark.parametrize("title", [
+    "Lightning strikes a football pitch in Cusco, killing a goalkeeper",
+    "An earthquake of magnitude 6.1 struck the coast of Sumatra overnight",
+])
+def test_nature_striking_is_not_an_incident(x, title):
+    assert x.tag(title, "").types == ()
+
+
+def test_fire_after_a_weapon_strike_is_still_an_incident(x):
+    assert x.tag("Blaze erupts after missile strike hits fuel depot in Kharkiv", "").types == ("incident",)

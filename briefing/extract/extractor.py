@@ -161,6 +161,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
                 return None
+            # Nature or an accident as the subject ("lightning strikes", "an earthquake struck"):
+            # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
+            if ev.DISASTER.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+                return None
             bg = ev.amid(before) or ev.amid(sent_before[-30:])
             if "since the" in low and ev.SINCE_START.search(low):
                 return None
