@@ -34,6 +34,10 @@ from .syntax import _clause
 from .taxonomy import Taxonomy, load_taxonomy
 from .text import clean, sentences, tokens
 
+# Nature as the subject of a strike verb ("lightning strikes", "an earthquake struck").
+NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?|cyclones?|tornado(?:es)?|"
+                    r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
+
 EMPTY = Tagging()
 
 
@@ -163,7 +167,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 return None
             # Nature or an accident as the subject ("lightning strikes", "an earthquake struck"):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
-            if ev.DISASTER.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+            if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
                 return None
             bg = ev.amid(before) or ev.amid(sent_before[-30:])
             if "since the" in low and ev.SINCE_START.search(low):
