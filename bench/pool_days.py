@@ -102,7 +102,7 @@ def main() -> int:
         t0 = time.perf_counter()
         result = run(config, now=day, send=False)
         b = result.brief
-        multi = sum(1 for e in b.entries if len({s.name for s in e.sources}) >= 2)
+        multi = sum(1 for e in b.entries if e.outlets >= 2)
         merged += [(b.date, e) for e in b.entries if len(e.sources) >= 2]
         print(f"{b.date}: {b.items_in_window} items in window, {len(b.entries)} entries "
               f"({multi} with >= 2 outlets), {len(b.takeaways)} takeaways, "

@@ -104,7 +104,7 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
     # latest report is recent — this keeps a month of history at linear-ish cost.
     open_: dict[tuple[str, str | None], list[Cluster]] = {}
     for item, ev in pairs:
-        bag, item_names = bags[id(item)], name_sets[id(item)]
+        bag, item_names, title = bags[id(item)], name_sets[id(item)], words(item.title)
         bucket = open_.setdefault((ev.type, ev.theater), [])
         bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
         best, best_score = None, THRESHOLD
@@ -117,7 +117,6 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
             if all(i.source == item.source for i in c.items):
                 # One outlet's items share boilerplate (a photo caption, a live-page blurb)
                 # across different stories: an update must also repeat its headline.
-                title = words(item.title)
                 if max(similarity(set(t), title) for t in c.titles) < SAME_OUTLET_TITLE:
                     continue
             score = similarity(c.words, bag) + _figures(c, ev)
@@ -138,5 +137,5 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
         best.events.append(ev)
         best.words |= bag
         best.names |= item_names
-        best.titles.append(words(item.title))
+        best.titles.append(title)
     return clusters

@@ -181,7 +181,7 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     seen_theaters = {t for h in week for t in h.counts}
     seen_actors = {a for h in week for a in h.actors}
     if _has_baseline(history):   # without one, everything would look new
-        entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, len({r.name for r in e.sources}), e.text, n))
+        entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, e.outlets, e.text, n))
                    if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
 
     by_theater: dict[str, list[Entry]] = defaultdict(list)

