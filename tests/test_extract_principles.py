@@ -142,7 +142,7 @@ COVER = [
     "The navy held joint exercises", "Denmark joined the naval coalition", "Tanks seen moving west",
     "Troops set up a military base", "The US is boosting its military presence in the region",
     "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
-    "Two soldiers were killed",
+    "Two soldiers were killed", "Warplanes bomb the harbour",
 ]
 
 
@@ -366,3 +366,41 @@ def test_nature_striking_is_not_an_incident(x, title):
 
 def test_fire_after_a_weapon_strike_is_still_an_incident(x):
     assert x.tag("Blaze erupts after missile strike hits fuel depot in Kharkiv", "").types == ("incident",)
+
+
+# -- headline verbs: base forms, verb uses of nouns, numbers between verb and weapon -----------
+@pytest.mark.parametrize("title,theater,actors", [
+    ("Israel bombs a Beirut suburb overnight", "Lebanon", ("Israel",)),
+    ("Russian forces shell Kharkiv overnight", "Ukraine", ("Russia",)),
+    ("Israeli jets pound southern Lebanon", "Lebanon", ("Israel",)),
+    ("Israeli forces storm a hospital in northern Gaza", "Gaza", ("Israel",)),
+    ("Hezbollah fires 100 rockets at Haifa", "Israel", ("Hezbollah",)),
+    ("Israel trades fire with Hezbollah", None, ("Israel", "Hezbollah")),
+])
+def test_headline_verbs_are_incidents(x, title, theater, actors):
+    t = x.tag(title, "")
+    assert t.types == ("incident",)
+    assert set(t.actors) == set(actors)
+    if theater:
+        assert t.theaters[0] == theater
+
+
+@pytest.mark.parametrize("title", [
+    "US sends bombs to Israel despite concerns",
+    "A storm kills three in a coastal village",
+    "Shell shares fall as oil slumps",
+    "The pound rallied against the dollar",
+    "Storm Ciaran batters coastal towns",
+])
+def test_nouns_and_weather_are_not_incidents(x, title):
+    assert "incident" not in x.tag(title, "").types
+
+
+@pytest.mark.parametrize("title,theater", [
+    ("Russia masses troops near the Kharkiv border", "Ukraine"),
+    ("US sends a THAAD battery to Israel", "Israel"),
+])
+def test_massing_and_air_defence_are_deployments(x, title, theater):
+    t = x.tag(title, "")
+    assert t.types == ("deployment",)
+    assert t.theaters == (theater,)

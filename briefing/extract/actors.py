@@ -82,7 +82,7 @@ class ActorRules:
         targets = [m for m in ments if te <= m.i < (ce if ce > te else n) and not m.modifier and m.state and m not in agents]
         self._last_agents = agents
         # two-sided acts: "clashes with X", "battled Hamas", "fighting with the PKK"
-        if cue in TWO_SIDED or (cue == "fire" and "exchang" in w):
+        if cue in TWO_SIDED or (cue == "fire" and ("exchang" in w or w.startswith("trad"))):
             for m in [t for t in targets if t.i <= te + 3]:
                 if self._actorish(m, toks, loose=True) and not (m.e.place and not m.e.parent and not m.e.demonym):
                     if m.prep in ("with", "against", "between") or (m.prep is None and m.i <= te + 1) or (m.i > te and toks[m.i - 1].key == "and" and agents and m.i - agents[-1].j <= 2):

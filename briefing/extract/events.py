@@ -24,7 +24,8 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
-    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|returned?) (?:of )?fire\b|\bfir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|rockets?|missiles?|drones?|shells?|mortars?)\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
+    ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
+    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\bfir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
     ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
     ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
@@ -36,8 +37,8 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bmassacres?\b|\bexecut(?:e|es|ed)\b", True),
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
-    ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)?\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)?\b(?! (?:sterling|coins?|notes?))|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
@@ -46,7 +47,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b", True),
-    ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
+    ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
     ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b", True),
     ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
     ("deployment", "movement", r"\b(?:(?:transport|mov)(?:s|es|ed|ing)?|being (?:transported|moved)|movements?|(?<=on the )move|convoys?|columns?|spotted|sighted|seen|filmed|massing|amass(?:es|ed|ing)?|gather(?:s|ed|ing)|patrol(?:s|led|ling|ing)?)\b", True),
@@ -77,7 +78,7 @@ _TYPE_STARTS = {
     "incident": """abd adv air amb art ass att bar bat bes bla blo bom cap car cas cla com cou dea des det
         dow dro enc ent exc exe exp fig fir fla gro gun hij hit hos inc inj int inv kid kil lau mas mil
         mis mor new off ope ove pou pre pus rai ram ret roa roc sal san sei she sho sie sin ski sla sni
-        sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret""",
+        sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret tra""",
     "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig",
     "deployment": """air ale arr bol bui cal def dep dis doc dri ent joi mas mil mob mov nav pos pra red
         rei sai scr sen sta tra war liv nuc pre joi con col spo sig see fil ama gat pat bei set est cre
@@ -110,7 +111,7 @@ DISPATCH = _dispatch()
 # over the raw lower-cased item; items without a stem (most feed items: sport, politics,
 # culture) are not cleaned, split or tokenised at all.
 STEMS = """strik airstrik struck attack counterattack counter-attack counteroffensive bomb shell mortar
-    fire firing gunfire gunmen gunman firefight launch barrage salvo shot shoot sniper intercept
+    fire firing gunfire trade_fire trades_fire traded_fire trading_fire trade_heavy trades_heavy traded_heavy trading_heavy gunmen gunman firefight launch barrage salvo shot shoot sniper intercept
     downed downs took_down take_down takes_down raid clash gunbattl battl skirmish ambush fight combat
     assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
     explod detonat blast kill slain dead death wound injur casualt massacre execute assassinat kidnap

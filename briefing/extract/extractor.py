@@ -39,6 +39,10 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+FORCE_SUBJ = frozenset("jets warplanes planes aircraft bombers drones forces troops army military artillery tanks navy warships".split())
+NOT_OBJECT = frozenset("""were was are is be and or that which who had have has exploded explode went found fell
+    dropped drop kill killed killing hit hits made used supplied sent shipments to for from in on at of with by as
+    after near into over""".split())
 
 
 class Extractor(NameFinder, ActorRules, PlaceRules):
@@ -137,6 +141,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             hit = self._mmemo[k] = (toks, self.mentions(s, toks))
         return hit[1]
 
+    @staticmethod
+    def _verb_use(toks, ments, ti: int, te: int) -> bool:
+        """"Israel bombs Beirut", "jets shell Kharkiv": "bomb(s)"/"shell" is a verb only right
+        after a force-holder (a state or group named, or a force noun) and before its object."""
+        if ti == 0:
+            return False
+        subj = toks[ti - 1].key in FORCE_SUBJ or any(m.j == ti and m.state for m in ments)
+        nxt = toks[te].key if te < len(toks) else ""
+        return subj and nxt not in NOT_OBJECT
     def _event(self, trig, s: str, toks, ments: list[M] | None, kind: str, ctx) -> Event | None:
         typ, cue, a, b, weak, surface = trig
         n = len(toks)
@@ -173,7 +186,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if "since the" in low and ev.SINCE_START.search(low):
                 return None
             if weak:
-                if ev.DISASTER.search(clause_low) or ev.SPORT.search(low):
+                # the trigger itself is not disaster context ("forces storm a hospital")
+                if ev.DISASTER.search(clause_low.replace(cues[0], " ", 1)) or ev.SPORT.search(low):
                     return None
                 if cue == "hit" and SANCTION.search(clause_low):
                     return None
@@ -206,6 +220,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 if cue == "attack" and re.search(r"\b(?:verbal|personal|political|rhetorical)\b", low[max(0, a - 20):a]):
                     return None
+            if cue == "bomb-verb" and not self._verb_use(toks, ments, ti, te):
+                return None
             if bg and not agents:
                 return None
             places = self._incident_place(s, toks, ments, ti, te, cs, ce, agents, cue)
