@@ -404,3 +404,35 @@ def test_massing_and_air_defence_are_deployments(x, title, theater):
     t = x.tag(title, "")
     assert t.types == ("deployment",)
     assert t.theaters == (theater,)
+
+
+# -- words with a peaceful sense: a labour strike, a death sentence, a bus fire, a truce -------
+@pytest.mark.parametrize("title", [
+    "Airline pilots vote to end a three-week strike",
+    "Union suspends its strike as talks resume",
+    "Court hands death sentence to former official",
+    "Tour bus caught fire on a motorway, several feared dead",
+    "A delivery van exploded into flames after a crash",
+    "Police executed two search warrants at the address",
+    "Mining firm plans to drill for lithium in the desert",
+    "New finance minister targets an exit from deflation",
+    "The truce halts fighting between the two armies for a month",
+    "The rival leaders agreed to stop the fighting",
+])
+def test_peaceful_senses_are_not_events(x, title):
+    assert x.tag(title, "").types == ()
+
+
+@pytest.mark.parametrize("title", [
+    "Damage to a residential building after the strike",
+    "Heavy damage to homes after an overnight strike in Kharkiv",
+    "Near Mosul, two strikes hit an ammunition depot",
+])
+def test_strikes_that_leave_damage_are_incidents(x, title):
+    assert x.tag(title, "").types == ("incident",)
+
+
+def test_place_before_a_comma_is_not_in_the_actor_list(x):
+    t = x.tag("As talks went on in Lebanon, Israeli strikes killed 12 people in Gaza", "")
+    assert t.actors == ("Israel",)
+    assert t.theaters == ("Gaza",)

@@ -10,7 +10,7 @@ from .syntax import _linked
 
 
 VICTIM_VERBS = frozenset(("killed", "wounded", "injured", "dead", "slain", "hurt", "shot"))
-TOLL_NOUNS = frozenset(("death", "deaths", "toll", "casualties", "dead"))
+TOLL_NOUNS = frozenset(("death", "deaths", "toll", "casualty", "casualties", "dead"))
 
 
 class ActorRules:
@@ -21,6 +21,7 @@ class ActorRules:
         agents: list[M] = []
         w = surface.lower()
         last = w.split()[-1] if w else w
+        head = w.split()[0] if w else w        # the act's noun in "strikes killed", "strikes on"
         passive = False
         if last.endswith("ed") or last in ("shot", "hit", "struck", "slain", "killed", "sunk", "overrun", "dead"):
             if ti > 0 and toks[ti - 1].key in AUX:
@@ -55,11 +56,11 @@ class ActorRules:
                                      or any(toks[k].key in VICTIM_VERBS for k in range(m.j, ti))):
                         continue
                     # "in an Israeli strike", "in Russian missile attacks": the demonym of the act
-                    if m.prep in OBJ_PREPS - {"of"} and not ((m.j == ti or (ti - m.j == 1 and toks[m.j].key in STATE_FORCE)) and last in NOUNISH):
+                    if m.prep in OBJ_PREPS - {"of"} and not ((m.j == ti or (ti - m.j == 1 and toks[m.j].key in STATE_FORCE)) and head in NOUNISH):
                         continue
-                    if m.e.place and m.e.akind == "state" and not m.poss and last in NOUN_ONLY:
+                    if m.e.place and m.e.akind == "state" and not m.poss and head in NOUN_ONLY:
                         continue
-                    if m.e.demonym and not m.e.actor and last in ("death", "deaths", "toll", "casualties", "dead", "killed", "killing", "killings", "wounded", "injured"):
+                    if m.e.demonym and not m.e.actor and head in ("death", "deaths", "toll", "casualty", "casualties", "dead", "killed", "killing", "killings", "wounded", "injured"):
                         continue
                     if m.e.actor or m.e.demonym:
                         if m.e.demonym and not m.e.actor and ti - m.j > 1 and toks[m.j].key not in STATE_FORCE:
@@ -103,7 +104,9 @@ class ActorRules:
             gap = s[toks[m.j - 1].end:toks[agents[0].i].start].strip(" .").lower()
             # "Chinese, Russian aircraft": a demonym in a list shares the last one's force noun
             shared = m.e.demonym and agents[0].e.demonym and agents[0].j < len(toks) and toks[agents[0].j].key in STATE_FORCE
-            if gap in (",", "and", ", and", "&") and not m.modifier and not m.compound and (shared or self._actorish(m, toks, loose=True)):
+            # a name in a place phrase is not in the list ("… in Lebanon, Israeli strikes killed …")
+            same_phrase = m.prep is None or m.prep == agents[0].prep
+            if gap in (",", "and", ", and", "&") and same_phrase and not m.modifier and not m.compound and (shared or self._actorish(m, toks, loose=True)):
                 agents.insert(0, m)
             else:
                 break

@@ -20,12 +20,12 @@ from .lexicon import MIL_ASSET, AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, RISK_WARN
 RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
     ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
-    ("incident", "strike", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", False),
+    ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
     ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
-    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\bfir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
+    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\b(?<!caught )(?<!catches )(?<!catching )(?<!catch )fir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
     ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
     ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
@@ -33,8 +33,8 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "fighting", r"\bfighting\b(?! (?:(?:for|against) )?(?:corruption|climate|poverty|cancer|inflation|disease|crime|fraud|misinformation|disinformation|the virus|fires?|wildfires?|blazes?|illness|extinction|for (?:their|his|her|my|our) (?:lives?|rights?|future|job|seat))|(?: \w+)? (?:fund|chance|spirit|irish))|\bbattl(?:e|es|ed|ing)\b(?! (?:over|for|of) (?:the )?(?:votes?|ideas|narratives?|budget|control of (?:congress|the house|the senate)))|\bfight(?:s)? (?:in|with|against)\b|\bcombat\b", True),
     ("incident", "assault", r"\b(?<!sexual )(?<!sexually )assault(?:s|ed)?\b|\boffensives?\b|\binvasion\b|\binvad(?:e|es|ed|ing)\b|\bincursions?\b|\bground (?:operation|offensive|assault|invasion|incursion)s?\b|\bmilitary operations?\b|\boperation\b|\badvanc(?:e|es|ed|ing)\b", True),
     ("incident", "siege", r"\bencircl(?:e|es|ed|ing)\b|\bbesieg(?:e|es|ing)\b|\bsiege (?:of|on)\b|\bunder siege\b|\bcomplete siege\b|\bblockade\b", True),
-    ("incident", "explosion", r"\bexplosions?\b|\bexplod(?:e|es|ed)\b|\bdetonat(?:e|es|ed|ion)\b|\bblasts? (?:kill|hit|rock|at|in|near|on)\w*\b|(?<=deadly )blasts?\b|(?<=huge )blasts?\b|(?<=twin )blasts?\b|(?<=massive |suicide )blasts?\b|(?<=powerful )blasts?\b|(?<=explosive )blasts?\b|(?<=bomb )blasts?\b|(?<=a )blast\b|(?<=an )blast\b|(?<=the )blasts?\b", False),
-    ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bmassacres?\b|\bexecut(?:e|es|ed)\b", True),
+    ("incident", "explosion", r"\bexplosions?\b|\bexplod(?:e|es|ed)\b(?! into (?:flames|fire|a fireball))|\bdetonat(?:e|es|ed|ion)\b|\bblasts? (?:kill|hit|rock|at|in|near|on)\w*\b|(?<=deadly )blasts?\b|(?<=huge )blasts?\b|(?<=twin )blasts?\b|(?<=massive |suicide )blasts?\b|(?<=powerful )blasts?\b|(?<=explosive )blasts?\b|(?<=bomb )blasts?\b|(?<=a )blast\b|(?<=an )blast\b|(?<=the )blasts?\b", False),
+    ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b(?! (?:sentences?|penalty|row|threats?|certificates?|squads? (?:trial|case)))|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bmassacres?\b|\bexecut(?:e|es|ed)\b(?! (?:a |the |\w+ )?(?:search )?(?:warrants?|orders?|plans?|strateg\w+|trades?|contracts?|deals?|transactions?|programs?|programmes?|policy|policies|vision))", True),
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
     ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)?\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
@@ -184,8 +184,37 @@ DISASTER = re.compile(r"\b(?:storms?|hurricanes?|typhoons?|cyclones?|floods?|flo
 FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
 
 
+# an act that is being stopped is not happening: "the deal halts fighting", "agreed to end the war"
+# (a verb, so "bus stop shelled" is not one; the stopped act is a noun: "fighting", not "shelled")
+CESSATION = re.compile(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!full )\b(?:halt|stop|end|pause|cease|suspend|freeze|call off|wind down)(?:s|ed|ped|ping|ing)?(?: (?:the|all|its|their|further|any|a|hostilities and))?\W*$")
+
+
+# what a strike leaves behind: "damage after strike", "building struck" (a labour strike leaves none)
+DAMAGE = re.compile(r"\b(?:damag\w*|destr\w*|debris|rubble|craters?|aftermath|ruins?|residential|buildings?|house|houses|homes?|apartments?|block|on fire|fires?|burn\w*|killed|kill|kills|dead|deaths?|died|injur\w*|wounded|casualt\w*|victims?|bodies|civilians?|hospitals?|schools?|infrastructure|substation|base|depot|bridge|military|russian|ukrainian|israeli|munitions|ammunition|positions?|impact|facility|plant|factory|market|tos-1|himars|areas?|smoke|explosions?|emergency services|scene|blood|theat(?:er|re)|shelter)\b")
+
+
+def violent_context(low: str, a: int, b: int, cue: str) -> bool:
+    """Force words around a weak trigger (the trigger itself excluded); a bare "strike" also
+    counts what strikes leave behind."""
+    rest = low[:a] + " " + low[b:]
+    if FORCE.search(rest):
+        return True
+    return cue == "strike-bare" and not LABOUR.search(rest) and bool(DAMAGE.search(rest) or STRUCK_BY.search(low, 0, a))
+
+
+LABOUR = re.compile(r"\b(?:unions?|unioni[sz]ed|workers|employees|employers|walkouts?|pickets?|lockouts?|locked out|wages?|pay|contracts?|staff|teachers|nurses|doctors|dockworkers|machinists|strikers)\b")
+
+
+# "damaged in a strike", "after the strikes", "the sound of strikes": a strike that hits things
+STRUCK_BY = re.compile(r"\b(?:after|in|by|following|from|of|amid)(?: (?:a|an|the|its|their|two|several|multiple|repeated|numerous|heavy|massive|overnight))*(?: [\w-]+)?\W*$|(?:^|[,;:] )(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) $")
+
+
 def negated(before: str) -> bool:
     return bool(NEGATION.search(before[-60:]))
+
+
+def stopped(before: str, surface: str) -> bool:
+    return not surface.endswith("ed") and bool(CESSATION.search(before[-45:]))
 
 
 def speculative(before: str) -> bool:
@@ -208,12 +237,12 @@ def amid(before: str) -> bool:
 # cheap exact gate: triggers that cannot become an event whatever the names in the sentence say
 # (the same conditions the extractor checks, on the sentence instead of the clause). A
 # sentence whose triggers are all dead is not tokenised (it may still give a fall-back place).
-WEAK_INCIDENT = frozenset(("attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
+WEAK_INCIDENT = frozenset(("strike-bare", "attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
 TROOP_WORDS = re.compile(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
 AIR_SUBJ = re.compile(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
 MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy)\b")
 BOLSTER_OBJ = re.compile(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
-DRILL_CIVIL = re.compile(r"\b(?:fire|oil|gas|well|earthquake|evacuation|school)\b")
+DRILL_CIVIL = re.compile(r"\b(?:fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
 MILITARY = re.compile(r"\bmilitary\b")
 MILITARY_WORD = re.compile(r"\b(?:military|observation|army)\b")
 
@@ -239,7 +268,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
                 return True
             if SPORT.search(low):
                 return True
-            if not has_actor and not FORCE.search(low[:a] + " " + low[b:]):
+            if not has_actor and not violent_context(low, a, b, cue):
                 return True
         return False
     if typ == "threat":

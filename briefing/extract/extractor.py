@@ -163,6 +163,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         sent_before = low[:a]
         if ev.negated(before if before else sent_before[-40:]):
             return None
+        if typ != "threat" and ev.stopped(before if before else sent_before[-40:], surface.lower()):
+            return None
         after = low[b:toks[ce - 1].end] if ce > te else ""
         if ev.POST_NEG.search(after[:80]):
             return None
@@ -204,8 +206,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if weak and cue == "killing" and not agents and re.search(r"\b(?:have|has) (?:now )?(?:been killed|died|been wounded|been injured)\b", low[max(0, a - 20):b + 5]):
                 return None
             if weak:
-                strong_ctx = ev.FORCE.search(low[:a] + " " + low[b:])
-                if cue in ("attack", "fighting", "assault", "siege", "seizure", "hit", "killing"):
+                strong_ctx = ev.violent_context(low, a, b, cue)
+                if cue in ev.WEAK_INCIDENT:
                     if not agents and not strong_ctx:
                         return None
                 if cue == "seizure" and re.search(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b", low[b:b + 40]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
+from .lexicon import STATE_FORCE, MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
 from .taxonomy import Entry
 
 
@@ -134,7 +134,12 @@ class NameFinder:
             out.append(m)
             i += L
         for a, b in zip(out, out[1:]):
-            if b.prep is None and a.prep is not None and s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower() in (",", "and", ", and", "or"):
+            gap = s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower()
+            if b.prep is None and a.prep is not None and gap in (",", "and", ", and", "or"):
+                # "… in Lebanon, Israeli strikes killed …": after a comma a demonym with a force
+                # noun starts a new subject, not the next item of the list
+                if gap == "," and b.j < len(toks) and toks[b.j].key in STATE_FORCE:
+                    continue
                 b.prep = a.prep
         # a country's possessive in front of a group or unit of its own ("Yemen's Houthis",
         # "Lebanon's Hezbollah", "Iran's Revolutionary Guards") says where the actor comes
