@@ -436,3 +436,39 @@ def test_place_before_a_comma_is_not_in_the_actor_list(x):
     t = x.tag("As talks went on in Lebanon, Israeli strikes killed 12 people in Gaza", "")
     assert t.actors == ("Israel",)
     assert t.theaters == ("Gaza",)
+
+
+def test_possessive_pronoun_points_back_to_the_subject(x):
+    t = x.tag("Israel limited its Tehran attack, hoping to ease tensions", "")
+    assert t.actors == ("Israel",)
+    assert t.theaters == ("Iran",)
+    t = x.tag("Russia has launched what looks to be its largest drone attack on Kyiv", "")
+    assert t.actors == ("Russia",)
+    assert t.theaters == ("Ukraine",)
+
+
+@pytest.mark.parametrize("title", [
+    "The defence minister clashed with Netanyahu over the budget",
+    "Police chiefs battle to restore public trust",
+])
+def test_disputes_are_not_clashes(x, title):
+    assert "incident" not in x.tag(title, "").types
+
+
+def test_coordinated_act_shares_the_background(x):
+    t = x.tag("Residents hope for calm after two months of heavy bombardments and ground operations.", "")
+    assert t.types == ()
+
+
+def test_passive_sending_of_troops_is_a_deployment(x):
+    t = x.tag("North Korean troops have been sent to Russia, officials say", "")
+    assert t.types == ("deployment",)
+    assert t.actors == ("North Korea",)
+    assert t.theaters == ("Russia",)
+    assert x.tag("Humanitarian aid was sent to Gaza", "").types == ()
+
+
+def test_killed_or_wounded_is_not_a_death_toll(x):
+    t = x.tag("At least 40 people were killed or wounded in a drone attack on the market", "")
+    assert t.events[0].fatalities is None
+    assert x.tag("At least 40 people were killed in a drone attack on the market", "").events[0].fatalities == 40

@@ -45,6 +45,16 @@ class ActorRules:
                         if extra.i - agents[-1].j <= 1 and self._actorish(extra, toks, loose=True):
                             agents.append(extra)
                 break
+        # b0) "its (retaliatory) attack", "their Iran attack": the owner is the subject the pronoun
+        #     points back to; a name between the pronoun and the act is what was attacked
+        if not agents and typ != "threat":
+            k = next((k for k in range(ti - 1, max(cs, ti - 4) - 1, -1) if toks[k].key in ("its", "their")), None)
+            if k is not None and not re.search(r"[,;:.!?]", s[toks[k].end:toks[ti].start]) \
+                    and (k == 0 or toks[k - 1].key not in ("amid", "amidst", "during", "despite")):
+                subj = [m for m in ments if m.j <= k and m.prep is None and not m.modifier and not m.compound
+                        and self._actorish(m, toks)]
+                if subj:
+                    agents = [subj[-1]]
         # b) the name in front of the act: "Israeli strikes", "Israel's raid", "Houthi attacks"
         if not agents and cue != "hit":
             for m in ments:

@@ -175,7 +175,7 @@ def find(sentence: str):
 # ---------------------------------------------------------------------------------------------
 # context checks (all on the lower-cased clause text before / after the trigger)
 NEGATION = re.compile(r"\b(?:not|no|never|n't|without|den(?:y|ies|ied|ying)|refut(?:e|es|ed)|reject(?:s|ed)? (?:claims?|reports?)|false(?:ly)?|fake|no longer|neither|nor|fail(?:s|ed)? to|rul(?:e|es|ed) out)\b[^.;:]{0,40}$")
-SPECULATION = re.compile(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|to be|ahead of|scenario|looks? to|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
+SPECULATION = re.compile(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|pressur(?:e|es|ed|ing)|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|(?<!looks )(?<!look )(?<!appears )(?<!seems )(?<!proved )(?<!proves )(?<!turned out )to be|ahead of|scenario|looks? to(?! be\b)|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
 AFTER_SPEC = re.compile(r"^\W*(?:\w+ ){0,2}?(?:risks?|could|would|might|may|threats?|plots?|plans?|fears?|warnings?|scare|was likely|is likely|are likely|is expected|was expected|is imminent|looms|loom|is false|was false|are false|claims? (?:is|are|was) false)\b", re.I)
 POST_NEG = re.compile(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bdebunk\w*", re.I)
 BACKGROUND = re.compile(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
@@ -209,6 +209,16 @@ LABOUR = re.compile(r"\b(?:unions?|unioni[sz]ed|workers|employees|employers|walk
 STRUCK_BY = re.compile(r"\b(?:after|in|by|following|from|of|amid)(?: (?:a|an|the|its|their|two|several|multiple|repeated|numerous|heavy|massive|overnight))*(?: [\w-]+)?\W*$|(?:^|[,;:] )(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) $")
 
 
+PASSIVE_AUX = re.compile(r"\b(?:been|being|were|was|are|is|be|get|got)\W+(?:\w+ )?$")
+
+
+def passive_object(low: str, a: int, b: int) -> str:
+    """What is sent: the words after "send(s)", or the subject in front of a passive "were sent"."""
+    if PASSIVE_AUX.search(low, max(0, a - 25), a):
+        return low[max(0, a - 60):a]
+    return low[b:b + 60]
+
+
 def negated(before: str) -> bool:
     return bool(NEGATION.search(before[-60:]))
 
@@ -217,8 +227,9 @@ def stopped(before: str, surface: str) -> bool:
     return not surface.endswith("ed") and bool(CESSATION.search(before[-45:]))
 
 
-def speculative(before: str) -> bool:
-    return bool(SPECULATION.search(before[-110:]))
+def speculative(before: str, window: int = 110) -> bool:
+    # searched from an offset, not on a slice, so the look-behinds see the words before it
+    return bool(SPECULATION.search(before, max(0, len(before) - window)))
 
 
 AMID = re.compile(r"\b(?:amid|amidst)\b[^.;:,]{0,30}$")
@@ -261,7 +272,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         if "since the" in low and SINCE_START.search(low):     # "… killed since the start of the war"
             return True
         pre = low[:a]
-        if speculative(pre[-25:]) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]):
+        if speculative(pre, 25) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]):
             return True
         if cue in WEAK_INCIDENT:
             if cue == "killing" and KILLED_IN_WAR.search(low):
@@ -286,7 +297,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         return True
     w = surface.lower()
     if cue == "send":
-        obj = low[b:b + 60]
+        obj = passive_object(low, a, b)
         return not SEND_ASSET.search(obj) or bool(AID.search(obj) and not TROOP_WORDS.search(obj))
     if cue == "deploy":
         return not ASSET.search(low)

@@ -26,7 +26,7 @@ from ..model import Event, Tagging
 from . import events as ev
 from .actors import ActorRules
 from .item import _Ctx, _ccues, _mk, _old, _parse_date, _st, assemble
-from .lexicon import STATE_FORCE, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
+from .lexicon import PLACE_PREPS, STATE_FORCE, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
 from .names import M, NameFinder
 from .numbers import fatalities
 from .places import PlaceRules
@@ -39,6 +39,8 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+# the gap between two coordinated acts: "bombardments and ground operations", "strikes, raids"
+COORD = re.compile(r"\s*(?:,|and|or|, and|as well as)\s+(?:[\w-]+\s+){0,2}$")
 FORCE_SUBJ = frozenset("jets warplanes planes aircraft bombers drones forces troops army military artillery tanks navy warships".split())
 NOT_OBJECT = frozenset("""were was are is be and or that which who had have has exploded explode went found fell
     dropped drop kill killed killing hit hits made used supplied sent shipments to for from in on at of with by as
@@ -52,6 +54,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.tax = taxonomy or load_taxonomy()
         self._last_agents: list = []
+        self._ctx_drop = False
         self._span_cache: tuple = (None, [], [])
         self._mmemo: dict = {}
         self._init_names()
@@ -102,6 +105,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             trig.sort(key=lambda t: (t[2], ev.TYPE_ORDER[t[0]]))
             prev_end = {}
             dropped = {}
+            ctx_dropped = {}
             for t in trig:
                 # "took down a salvo", "killed … in shelling": one act, reported by its first trigger
                 pe = prev_end.get(t[0])
@@ -113,9 +117,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     # negated), the participle continuing it is the same act
                     if dropped.get(t[0]) == pe and t[4] and t[5].lower() in ("targeting", "targetting", "aimed at", "aiming at"):
                         continue
+                cd = ctx_dropped.get(t[0])
+                if cd is not None and COORD.match(st, cd, t[2]):
+                    ctx_dropped[t[0]] = t[3]
+                    continue
                 e = self._event(t, st, toks, ments, kind, ctx)
                 if e is None:
                     dropped[t[0]] = t[3]
+                    if self._ctx_drop:
+                        ctx_dropped[t[0]] = t[3]
                     continue
                 xs = e if isinstance(e, list) else [e]
                 if xs[0].actors:
@@ -161,6 +171,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         before = s[toks[bs].start if bs < n else a:a].lower() if bs < ti else ""
         low = s.lower()
         sent_before = low[:a]
+        # rejected by its context (negated, stopped, speculative, background): an act coordinated
+        # with it ("after months of bombardments and ground operations") shares that context
+        self._ctx_drop = True
         if ev.negated(before if before else sent_before[-40:]):
             return None
         if typ != "threat" and ev.stopped(before if before else sent_before[-40:], surface.lower()):
@@ -174,12 +187,13 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         cues = [surface.lower()]
 
         if typ == "incident":
-            if cue == "strike" and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
+            if cue in ("strike", "strike-bare") and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
-            if ev.speculative(before) or ev.speculative(sent_before[-25:]) or ev.AFTER_SPEC.match(low[b:b + 30]):
+            if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
                 return None
+            self._ctx_drop = False
             # Nature or an accident as the subject ("lightning strikes", "an earthquake struck"):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
             if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
@@ -196,9 +210,16 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if cue == "killing" and ev.KILLED_IN_WAR.search(low):
                     return None
             ments = self._ments(s, toks)
+            if cue in ("clash", "fighting"):
+                # people disagreeing, not forces fighting: "X clashed with Netanyahu over …",
+                # "border controls clash with an ideal", "police chiefs battle to restore trust"
+                nxt = toks[te].key if te < n else ""
+                if (nxt in ("over", "about") or (nxt == "to" and surface.lower().startswith("battle"))) \
+                        and not ev.FORCE.search(low[:a] + " " + low[b:]):
+                    return None
             if cue == "clash":
-                names = [m for m in ments if ti <= m.i < (ce if ce > te else n)]
-                if names and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
+                names = [m for m in ments if cs <= m.i < (ce if ce > te else n) and not (m.e.place and m.prep in PLACE_PREPS)]
+                if names and any(m.i >= ti for m in names) and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
                     return None
             agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
             if not agents:
@@ -231,6 +252,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             evs = [_mk(typ, p, agents, targets, fat, s, cues + _ccues(agents, ments)) for p in places]
             return evs if len(evs) > 1 else evs[0]
 
+        self._ctx_drop = False
         if typ == "threat":
             ments = self._ments(s, toks)
             if cue != "ultimatum":
@@ -274,10 +296,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         # deployment
         if DEPLOY_SPEC.search(before[-60:]) or DEPLOY_SPEC.search(sent_before[-30:]):
             return None
+        self._ctx_drop = False
         if ti > 0 and toks[ti - 1].key in ("the", "a", "an", "its", "their", "his", "her", "newly", "recently") and surface.lower().endswith("ed"):
             return None
         if cue == "send":
-            obj = low[b:b + 60]
+            obj = ev.passive_object(low, a, b)
             if not SEND_ASSET.search(obj) or (AID.search(obj) and not re.search(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b", obj)):
                 return None
         elif cue == "deploy":

@@ -24,7 +24,7 @@ _KILLWORD = r"(?:killed|dead|died|slain|killing|deaths|dies|die)"
 # "killing 4 people", "kills at least 30", "left 12 dead"
 _AFTER_VERB = re.compile(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))")
 # "30 people were killed", "at least 49 killed", "more than 50 Palestinians reported killed"
-_BEFORE = re.compile(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b")
+_BEFORE = re.compile(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b(?! or (?:were )?(?:wounded|injured|hurt|missing|detained|arrested|captured))")
 _TOTAL = re.compile(r"\b(?:toll|tally|total|number of (?:\w+ )?(?:killed|dead|deaths)|since the (?:start|beginning)|so far|to date)\b")
 
 
