@@ -472,3 +472,29 @@ def test_killed_or_wounded_is_not_a_death_toll(x):
     t = x.tag("At least 40 people were killed or wounded in a drone attack on the market", "")
     assert t.events[0].fatalities is None
     assert x.tag("At least 40 people were killed in a drone attack on the market", "").events[0].fatalities == 40
+
+
+def test_warships_sent_to_a_coastal_state_are_at_sea(x):
+    t = x.tag("Britain to deploy two navy ships to support Israel", "")
+    assert t.theaters == ("Eastern Mediterranean",)
+    # troops are not ships: they land
+    assert x.tag("Britain to deploy troops to Israel", "").theaters == ("Israel",)
+
+
+def test_an_act_with_no_place_lands_on_the_other_side(x):
+    t = x.tag("Israel retaliates after Hamas attack", "")
+    assert set(t.theaters) == {"Gaza", "Israel"}
+    # the demonym of the forces hit says whose they are, not where they stood
+    assert x.tag("Ukrainian artillery shelling Russian troops", "").theaters == ()
+
+
+def test_one_threat_aimed_at_two_places_keeps_both(x):
+    t = x.tag("Ankara threatens more cross-border strikes",
+              "Turkey warned it could step up air strikes on militant targets in Syria and Iraq.")
+    assert "threat" in t.types
+    assert {"Syria", "Iraq"} <= set(t.theaters)
+
+
+def test_instrument_of_the_subjects_verb_names_the_actor(x):
+    t = x.tag("Russia shatters the holiday season with a massive missile barrage on Kyiv", "")
+    assert t.actors == ("Russia",)

@@ -90,6 +90,10 @@ class ActorRules:
                 subj = []
             if subj and _linked(toks, subj[-1].j, ti):
                 agents = self._coord(s, toks, ments, [subj[-1]], cs)
+            # the instrument of the subject's verb: "Russia shatters the holiday with a missile barrage"
+            elif subj and subj[0].i == cs and ti - subj[0].j <= 10 and any(
+                    toks[k].key == "with" for k in range(max(subj[0].j, ti - 4), ti)) and cue in ("fire", "bombing", "shelling", "strike"):
+                agents = [subj[0]]
         targets = [m for m in ments if te <= m.i < (ce if ce > te else n) and not m.modifier and m.state and m not in agents]
         self._last_agents = agents
         # two-sided acts: "clashes with X", "battled Hamas", "fighting with the PKK"

@@ -34,6 +34,7 @@ def assemble(tax, found, ctx) -> Tagging:
     # fill missing theaters from the item: same-type events first, then any theater named
     # in the item, then the war named in it
     events: list[Event] = []
+    guessed: set[int] = set()       # events whose theater is the other side's home (a guess)
     for si, e, k in found:
         th = e.theater
         if th is None and e.type == "incident" and e.actors and SHIP.search(e.text):
@@ -42,13 +43,17 @@ def assemble(tax, found, ctx) -> Tagging:
             parent, kind, home = tax.actors.get(e.actors[0], (None, None, None))
             if kind == "group":
                 th = SEA_OF.get(home)
-        if th is None:      # same-type events (those already filled in first, in order)
-            th = next((x.theater for x in events if x.theater and x.type == e.type), None) \
+        if th is None:      # same-type events (those already filled in first, in order; not guesses)
+            th = next((x.theater for k, x in enumerate(events) if x.theater and x.type == e.type and k not in guessed), None) \
                 or next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
         if th is None and e.type in ("incident", "deployment"):
             th = ctx.item_place(exclude=set(e.actors))
         if th is None:
             th = next((x.theater for _, x, _ in found if x.theater), None)
+        if th is None and e.type == "incident" and e.actors:
+            th = _other_side(tax, e, [x for _, x, _ in found])
+            if th:
+                guessed.add(len(events))
         if th is None and (not e.actors or e.type == "threat"):
             th = ctx.war_place(set(e.actors))
         if th is None and e.type == "deployment" and e.actors and _at_home(e):
@@ -69,6 +74,12 @@ def assemble(tax, found, ctx) -> Tagging:
                 twin = i
                 break
             if e.type == "threat" and set(x.actors) & set(e.actors):
+                # the same speaker, but aimed somewhere else too ("strikes in Syria and Iraq"):
+                # a second threat theater, not a twin
+                # (the same sentence names x's theater too)
+                if x.theater and e.theater and x.theater != e.theater and any(
+                        y is not e and y.type == "threat" and y.text == e.text and y.theater == x.theater for y in events):
+                    continue
                 twin = i
                 break
         if twin is None:
@@ -164,6 +175,22 @@ class _Ctx:
             if m.e.place not in actors:
                 return m.e.place
         return None
+
+
+def _other_side(tax, e: Event, others: list[Event]) -> str | None:
+    """An incident in an item that names no place: it lands on the other side — the home of the
+    actor of the item's other acts ("Israel retaliates after Hamas attack": Israel's act lands in
+    Gaza, Hamas's in Israel). Not its targets' home: "Ukrainian shelling of Russian forces" names
+    whose forces were hit, not where they stood."""
+    mine = set(e.actors)
+    homes = {tax.actors.get(a, (None, None, None))[2] for a in mine}
+    for name in [a for x in others if x.type == "incident" for a in x.actors]:
+        if name in mine:
+            continue
+        home = tax.actors.get(name, (None, None, None))[2]
+        if home and home not in homes:
+            return home
+    return None
 
 
 def _st(m: M) -> str:

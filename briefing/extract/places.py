@@ -27,6 +27,10 @@ ATTACK_NOUNS = frozenset(("strike", "strikes", "airstrike", "airstrikes", "air",
 ACROSS = {"Lebanon": "Israel", "Gaza": "Israel"}
 
 
+NAVAL = re.compile(r"\b(?:ships|warships?|navy|naval|aircraft carriers?|carrier|destroyers?|frigates?|submarines?|strike group|amphibious|cruisers?|corvettes?)\b")
+LAND_OR_AIR = re.compile(r"\b(?:troops|soldiers|marines|jets|fighter|aircraft(?! carriers?)|bombers|air defen[cs]es?|batter(?:y|ies)|forces|personnel|advisers|tanks)\b")
+
+
 class PlaceRules:
     """Mixin: where the force lands, per event type."""
 
@@ -242,10 +246,15 @@ class PlaceRules:
             return self._sea(ps[0], s) if ps else home
         ps = self._precise([m for m in self._places_after(s, toks, ments, te, ce if ce > te else n,
                                             preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents])
+        if not ps:
+            ps = [m for m in ments if m.e.place and not m.modifier and not m.compound and m not in agents and m.prep not in ("from",)
+                  and not (m.e.actor and m.prep is None and m.i < ti)]
         if ps:
-            return self._sea(ps[0], s)
-        rest = [m for m in ments if m.e.place and not m.modifier and not m.compound and m not in agents and m.prep not in ("from",)
-                and not (m.e.actor and m.prep is None and m.i < ti)]
-        if rest:
-            return self._sea(rest[0], s)
+            m = ps[0]
+            # warships sent "to Israel" are positioned off its coast: ships do not land
+            if m.e.akind == "state" and not m.e.sea and m.e.place in SEA_OF:
+                clause = s[toks[cs].start if cs < n else 0:toks[ce - 1].end if ce > 0 else len(s)].lower()
+                if NAVAL.search(clause) and not LAND_OR_AIR.search(clause):
+                    return SEA_OF[m.e.place]
+            return self._sea(m, s)
         return None
