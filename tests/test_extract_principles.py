@@ -498,3 +498,13 @@ def test_one_threat_aimed_at_two_places_keeps_both(x):
 def test_instrument_of_the_subjects_verb_names_the_actor(x):
     t = x.tag("Russia shatters the holiday season with a massive missile barrage on Kyiv", "")
     assert t.actors == ("Russia",)
+
+
+@pytest.mark.parametrize("title,incident", [
+    ("Four workers were hurt when a propane tank exploded at a warehouse", False),
+    ("A gas leak explosion destroyed two homes in the suburb", False),
+    ("A car bomb explosion killed five near the refinery gate", True),
+    ("An explosion ripped through a market in Kabul", True),
+])
+def test_accidental_explosions_are_not_incidents(x, title, incident):
+    assert ("incident" in x.tag(title, "").types) is incident

@@ -198,6 +198,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
             if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
                 return None
+            # an industrial or traffic accident: a boiler, a gas tank, a transformer exploding
+            if cue == "explosion" and ev.ACCIDENT.search(clause_low) and not ev.WEAPON.search(low):
+                return None
             bg = ev.amid(before) or ev.amid(sent_before[-30:])
             if "since the" in low and ev.SINCE_START.search(low):
                 return None
