@@ -39,6 +39,8 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+SEIZED_GOODS = re.compile(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b")
+SEIZED_PLACE = re.compile(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b")
 # the gap between two coordinated acts: "bombardments and ground operations", "strikes, raids"
 COORD = re.compile(r"\s*(?:,|and|or|, and|as well as)\s+(?:[\w-]+\s+){0,2}$")
 FORCE_SUBJ = frozenset("jets warplanes planes aircraft bombers drones forces troops army military artillery tanks navy warships".split())
@@ -213,6 +215,17 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 if cue == "killing" and ev.KILLED_IN_WAR.search(low):
                     return None
+            if weak:
+                if cue == "seizure" and (SEIZED_GOODS.search(low, b, b + 40) or not SEIZED_PLACE.search(low, b, b + 60)):
+                    return None
+                strong_ctx = ev.violent_context(low, a, b, cue)
+                # shortcut (same result): a weak act with no force around it needs a named agent,
+                # and none can be found where no actor name is near it and nothing is inherited
+                if cue in ev.WEAK_INCIDENT and not strong_ctx and ctx.last is None:
+                    lo = toks[cs].start if cs < n else 0
+                    hi = toks[min(n, max(ce, te + 11)) - 1].end if n else len(s)
+                    if not self.may_name_actor(low[lo:hi]):
+                        return None
             ments = self._ments(s, toks)
             if cue in ("clash", "fighting"):
                 # people disagreeing, not forces fighting: "X clashed with Netanyahu over …",
@@ -231,14 +244,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if weak and cue == "killing" and not agents and re.search(r"\b(?:have|has) (?:now )?(?:been killed|died|been wounded|been injured)\b", low[max(0, a - 20):b + 5]):
                 return None
             if weak:
-                strong_ctx = ev.violent_context(low, a, b, cue)
                 if cue in ev.WEAK_INCIDENT:
                     if not agents and not strong_ctx:
                         return None
-                if cue == "seizure" and re.search(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b", low[b:b + 40]):
-                    return None
-                if cue == "seizure" and not re.search(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b", low[b:b + 60]):
-                    return None
                 if cue == "assault" and surface.lower() in ("advance", "advances", "advanced", "advancing", "operation") and not agents and not re.search(r"\b(?:troops|forces|army|military|tanks|soldiers|israel\w*|russia\w*|ukrain\w*)\b", low):
                     return None
                 if cue == "assault" and surface.lower() == "operation" and re.search(r"\b(?:search|rescue|recovery|evacuation|sting|police|undercover|covert|security) operation", low):

@@ -36,9 +36,17 @@ class NameFinder:
         self._city_ids: set[int] = set()
         # first token → the lengths (in tokens) of the names starting with it, longest first
         lens: dict[str, set] = {}
-        for k in list(self.tax.index) + list(self.tax.cities):
+        for k in self.tax.index:
             parts = k.split(" ")
             lens.setdefault(parts[0], set()).add(len(parts))
+        for k in self.tax.cities:
+            f = k.partition(" ")[0]
+            n = k.count(" ") + 1
+            got = lens.get(f)
+            if got is None:
+                lens[f] = {n}
+            else:
+                got.add(n)
         self._lens = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
         # the same for names that may be written in lower case (a lower-case token can only
         # start one of these: the rest need a capital)

@@ -49,8 +49,6 @@ class Taxonomy:
     theaters: dict[str, str] = field(default_factory=dict)          # theater → kind
     groupings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index: dict[str, Entry] = field(default_factory=dict)            # name key → Entry
-    first: dict[str, int] = field(default_factory=dict)              # first token of a key → longest key (tokens)
-    maxlen: int = 1
     actors: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # canonical → (parent, kind, home)
     cities: dict[str, str] = field(default_factory=dict)             # generated gazetteer: key → theater
 
@@ -62,9 +60,6 @@ class Taxonomy:
         e = self.index.get(k)
         if e is None and create:
             e = self.index[k] = Entry(name)
-            f, ln = k.split(" ", 1)[0], k.count(" ") + 1
-            self.first[f] = max(self.first.get(f, 0), ln)
-            self.maxlen = max(self.maxlen, ln)
         return e
 
     def add_place(self, name: str, theater: str, flags: str = "", override: bool = True) -> None:
@@ -140,14 +135,13 @@ def _load_base(with_gazetteer: bool = True) -> Taxonomy:
     if with_gazetteer:
         p = HERE / "gazetteer.tsv"
         if p.exists():
-            lines = p.read_text(encoding="utf-8").split("\n")
-            cities = dict(ln.split("\t", 2)[:2] for ln in lines if ln and ln[0] != "#")
-            t.cities = {k: v for k, v in cities.items() if v in t.theaters}
-            for k in t.cities:
-                f, ln = k.split(" ", 1)[0], k.count(" ") + 1
-                if t.first.get(f, 0) < ln:
-                    t.first[f] = ln
-            t.maxlen = max(t.maxlen, 4)
+            known = t.theaters
+            cities = t.cities
+            for ln in p.read_text(encoding="utf-8").split("\n"):
+                if ln and ln[0] != "#":
+                    k, v, _ = ln.split("\t", 2)
+                    if v in known:
+                        cities[k] = v
     for r in _rows("places.tsv"):
         t.add_place(r[0], r[1], r[2] if len(r) > 2 else "")
     for r in _rows("actors.tsv"):
