@@ -508,3 +508,30 @@ def test_instrument_of_the_subjects_verb_names_the_actor(x):
 ])
 def test_accidental_explosions_are_not_incidents(x, title, incident):
     assert ("incident" in x.tag(title, "").types) is incident
+
+
+def test_a_toll_belongs_to_its_own_clause(x):
+    t = x.tag("Israel says it killed a commander in Beirut as Iran launches missiles at Israel", "")
+    tolls = {e.theater: e.fatalities for e in t.events}
+    assert tolls == {"Lebanon": 1, "Israel": None}
+
+
+def test_right_to_strike_is_a_conditional_threat(x):
+    t = x.tag("The prime minister says Israel has the right to strike Lebanon if Hezbollah breaks the truce", "")
+    assert t.types == ("threat",)
+    assert t.theaters == ("Lebanon",)
+    assert x.tag("Washington says Israel has the right to defend itself", "").types == ()
+
+
+def test_people_named_by_a_demonym_place_an_unattributed_attack(x):
+    assert x.tag("Bolivian ex-president says his car was shot at", "").theaters == ("Bolivia",)
+    # forces and equipment named by a demonym do not
+    assert x.tag("Russian tank destroyed by a drone", "").theaters == ()
+
+
+def test_threat_of_a_state_hit_at_home_is_aimed_at_who_hit_it(x):
+    t = x.tag("Israel strikes military sites in Iran, avoiding oil facilities that Iran had warned "
+              "would prompt a retaliation", "")
+    threat = next(e for e in t.events if e.type == "threat")
+    assert threat.actors == ("Iran",)
+    assert threat.theater == "Israel"

@@ -146,6 +146,10 @@ class ActorRules:
         def ok(m):
             return m.e.actor or (m.e.demonym and m.j < n and toks[m.j].key in STATE_FORCE | {"officials", "official", "leader", "president", "minister", "envoy", "spokesman", "diplomat", "adviser", "advisor"})
         cand = [m for m in ments if m.j <= ti and m.i >= cs and not m.modifier and not m.compound and (m.prep is None or m.poss)]
+        # the subject right in front of the verb ("… facilities that Iran had warned …")
+        if cand and ok(cand[-1]) and cand[-1] is not cand[0] and ti - cand[-1].j <= 2 and _linked(toks, cand[-1].j, ti) \
+                and not re.search(r"[,;:]", s[toks[cand[-1].j - 1].end:toks[ti].start]):
+            return [cand[-1]]
         for m in cand:
             if ok(m):
                 return [m]

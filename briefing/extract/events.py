@@ -43,7 +43,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
     ("threat", "vow", r"\bvow(?:s|ed|ing)?\b|\bpledg(?:es|ed)\b|\bpromis(?:es|ed)\b|\bsw(?:ear|ears|ore|orn) (?:to|revenge)\b|\bhint(?:s|ed)? at\b", True),
-    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b", False),
+    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b", False),
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b", True),
@@ -79,7 +79,7 @@ _TYPE_STARTS = {
         dow dro enc ent exc exe exp fig fir fla gro gun hij hit hos inc inj int inv kid kil lau mas mil
         mis mor new off ope ove pou pre pus rai ram ret roa roc sal san sei she sho sie sin ski sla sni
         sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret tra""",
-    "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig",
+    "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig rig",
     "deployment": """air ale arr bol bui cal def dep dis doc dri ent joi mas mil mob mov nav pos pra red
         rei sai scr sen sta tra war liv nuc pre joi con col spo sig see fil ama gat pat bei set est cre
         inc boo exp str hei ste""",
@@ -118,7 +118,7 @@ STEMS = """strik airstrik struck attack counterattack counter-attack counteroffe
     abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
     hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into
     pushed_into warn caution threaten ultimatum vow pledg promis swear swore sworn hint pay_a pay_the pay_an
-    pay_heavy pay_high pay_very pay_steep pay_price surrender lay_down ready_to war_will swing
+    pay_heavy pay_high pay_very pay_steep pay_price right_to surrender lay_down ready_to war_will swing
     deploy redeploy send sent dispatch arriv transit sail dock positioned positioning pre-position
     stationed move moving mass build bolster reinforc mobili call_up calls_up called_up calling_up
     call-up callup called_to_serve alert scrambl drill exercis manoeuv maneuv war_game practi

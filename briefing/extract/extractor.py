@@ -103,6 +103,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if when and _old(st, when):
                 continue
             ctx.sent = si
+            ctx.first_act = next((t[2] for t in sorted(trig, key=lambda t: t[2]) if t[0] == "incident"), -1)
             ctx.last = None
             trig.sort(key=lambda t: (t[2], ev.TYPE_ORDER[t[0]]))
             prev_end = {}
@@ -260,7 +261,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if bg and not agents:
                 return None
             places = self._incident_place(s, toks, ments, ti, te, cs, ce, agents, cue)
-            fat = fatalities(s)
+            # the toll of the clause the act is in; else the sentence's, which belongs to its first
+            # act ("Israel killed a commander in Beirut as Iran launched missiles": not the missiles')
+            fat = fatalities(s[toks[cs].start if cs < n else 0:toks[ce - 1].end if ce > 0 else len(s)])
+            if fat is None and a == ctx.first_act:
+                fat = fatalities(s)
             evs = [_mk(typ, p, agents, targets, fat, s, cues + _ccues(agents, ments)) for p in places]
             return evs if len(evs) > 1 else evs[0]
 

@@ -56,6 +56,10 @@ def assemble(tax, found, ctx) -> Tagging:
                 guessed.add(len(events))
         if th is None and (not e.actors or e.type == "threat"):
             th = ctx.war_place(set(e.actors))
+        if th is None and e.type == "incident" and not e.actors:
+            # last resort: the country the story is about, named only by a demonym of its people
+            # ("Bolivian ex-president says his car was shot at")
+            th = ctx.people_place()
         if th is None and e.type == "deployment" and e.actors and _at_home(e):
             th = tax.actors.get(e.actors[0], (None, None, None))[2]
         if th != e.theater:
@@ -98,6 +102,12 @@ def assemble(tax, found, ctx) -> Tagging:
             home = tax.actors.get(x.actors[0], (None, None, None))[2]
             if x.theater in (home, None):
                 inc = next((y.theater for y in merged if y.type == "incident" and y.theater and y.theater != home and set(y.actors) & set(x.actors)), None)
+                # the speaker was hit at home: the threat is aimed at who hit it
+                # ("… oil facilities that Iran had warned would prompt a retaliation")
+                foe = next((a for y in merged if y.type == "incident" and y.theater == home and home
+                            for a in y.actors if a not in x.actors), None)
+                if not inc and foe:
+                    inc = tax.actors.get(foe, (None, None, None))[2]
                 if inc:
                     merged[i] = Event(x.type, inc, x.actors, x.targets, None, x.text, x.cues)
     types = _uniq(tuple(e.type for e in merged))
@@ -112,11 +122,13 @@ class _Ctx:
     def __init__(self):
         self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
+        self.peoples: list[str] = []      # states named by a demonym ("Bolivian")
         self.sent = -1
         self.last = None
         self.lazy: list[tuple[int, str]] = []
         self.eager: list[tuple[int, str, list]] = []
         self.mentions = None
+        self.first_act = -1       # offset of the current sentence's first incident trigger
 
     def add_lazy(self, si, s):
         """A sentence without a live trigger: tokenised only if a fall-back needs its places."""
@@ -153,6 +165,8 @@ class _Ctx:
 
     def add_sentence(self, si, s, toks, ments):
         for m in ments:
+            if m.e.demonym and not m.e.actor and not m.modifier and m.j < len(toks) and toks[m.j].key in PEOPLE:
+                self.peoples.append(m.e.demonym)
             if m.compound and m.e.place:
                 self.wars.append(m)
             elif m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS):
@@ -168,6 +182,10 @@ class _Ctx:
             if m.e.place not in exclude:
                 count[m.e.place] = count.get(m.e.place, 0) + w
         return max(count, key=count.get) if count else None
+
+    def people_place(self) -> str | None:
+        self._flush()
+        return self.peoples[0] if len(set(self.peoples)) == 1 else None
 
     def war_place(self, actors: set) -> str | None:
         self._flush()
@@ -191,6 +209,13 @@ def _other_side(tax, e: Event, others: list[Event]) -> str | None:
         if home and home not in homes:
             return home
     return None
+
+
+# people of a country (not its forces or equipment: "Russian tank" says nothing of where it was)
+PEOPLE = frozenset("""president ex-president former prime opposition journalist journalists activist activists
+    ex man woman boy girl child children family families citizen citizens national nationals civilians
+    villagers farmers students worker workers doctor doctors teacher aid politician lawmaker mayor
+    businessman tourist tourists residents""".split())
 
 
 def _st(m: M) -> str:
