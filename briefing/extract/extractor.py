@@ -39,6 +39,7 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:'s)?(?: [\w-]+){0,3} $")
 SEIZED_GOODS = re.compile(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b")
 SEIZED_PLACE = re.compile(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b")
 # the gap between two coordinated acts: "bombardments and ground operations", "strikes, raids"
@@ -74,6 +75,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         if not ttrig and not strig:
             return EMPTY
         when = _parse_date(date)
+        ctx_year = when.year if when else None
         sents: list[tuple[str, str, list]] = []
         for kind0, text, trigs in (("title", title, ttrig), ("summary", summary, strig)):
             if not text:
@@ -87,6 +89,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx()
         ctx.mentions = self._ments
+        ctx.year = ctx_year
         self._mmemo = {}
         for si, (kind, st, trig) in enumerate(sents):
             if trig:
@@ -195,6 +198,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
+                return None
+            # an act dated to an earlier year: "the 2020 Nova Scotia mass shooting"
+            y = YEAR_BEFORE.search(sent_before[-40:])
+            if y and ctx.year and int(y.group(1)) < ctx.year:
                 return None
             self._ctx_drop = False
             # Nature or an accident as the subject ("lightning strikes", "an earthquake struck"):

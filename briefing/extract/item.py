@@ -128,6 +128,7 @@ class _Ctx:
         self.lazy: list[tuple[int, str]] = []
         self.eager: list[tuple[int, str, list]] = []
         self.mentions = None
+        self.year = None          # the item's year, when dated
         self.first_act = -1       # offset of the current sentence's first incident trigger
 
     def add_lazy(self, si, s):
