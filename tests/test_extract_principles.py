@@ -535,3 +535,22 @@ def test_threat_of_a_state_hit_at_home_is_aimed_at_who_hit_it(x):
     threat = next(e for e in t.events if e.type == "threat")
     assert threat.actors == ("Iran",)
     assert threat.theater == "Israel"
+
+
+@pytest.mark.parametrize("title,incident", [
+    ("A timeline of clashes between Netanyahu and Gallant, Israel's former defence minister", False),
+    ("New border controls clash with Europe's ideal of free movement", False),
+    ("Protesters clashed with police over the new law in Tbilisi", True),
+    ("Clashes erupted in Jenin overnight", True),
+])
+def test_a_clash_needs_sides_that_can_fight(x, title, incident):
+    assert ("incident" in x.tag(title, "").types) is incident
+
+
+def test_act_dated_to_an_earlier_year_is_background(x):
+    t = x.tag("Police scrapped vehicles", "The force scrapped its fleet after the 2020 Nova Scotia mass shooting.",
+              "2024-11-05T10:00:00+00:00")
+    assert t.types == ()
+    t = x.tag("Complaint filed over pager attacks", "The minister says 4,000 people were hurt in the September attacks.",
+              "2024-11-06T10:00:00+00:00")
+    assert t.types == ()

@@ -39,6 +39,10 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+# who clashes violently without a force word: crowds and police ("protesters clashed with police")
+CLASH_SIDES = re.compile(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
+PLACE_AFTER_PREP = re.compile(r"\b(?:in|near|at|outside|around|across)\s+(?:the\s+)?[A-Z]")
+OVER_ISSUE = re.compile(r"^[^,;:]*?\b(?:over|about)\b")
 YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:'s)?(?: [\w-]+){0,3} $")
 SEIZED_GOODS = re.compile(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b")
 SEIZED_PLACE = re.compile(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b")
@@ -239,11 +243,17 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 # people disagreeing, not forces fighting: "X clashed with Netanyahu over …",
                 # "border controls clash with an ideal", "police chiefs battle to restore trust"
                 nxt = toks[te].key if te < n else ""
-                if (nxt in ("over", "about") or (nxt == "to" and surface.lower().startswith("battle"))) \
-                        and not ev.FORCE.search(low[:a] + " " + low[b:]):
+                force = ev.FORCE.search(low[:a] + " " + low[b:])
+                armed = force or CLASH_SIDES.search(low)
+                if not force and nxt == "to" and surface.lower().startswith("battle"):
+                    return None
+                if not armed and (nxt in ("over", "about") or (cue == "clash" and OVER_ISSUE.search(low, b, b + 80))):
+                    return None
+                if cue == "clash" and not armed and not any(m.e.actor or m.e.demonym for m in ments) \
+                        and not PLACE_AFTER_PREP.search(s):
                     return None
             if cue == "clash":
-                names = [m for m in ments if cs <= m.i < (ce if ce > te else n) and not (m.e.place and m.prep in PLACE_PREPS)]
+                names = [m for m in ments if cs <= m.i < (ce if ce > te else n) and not (m.e.place and m.prep in PLACE_PREPS) and not m.poss]
                 if names and any(m.i >= ti for m in names) and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
                     return None
             agents, targets = self._agents(s, toks, ments, ti, te, cs, ce, typ, cue, surface)
