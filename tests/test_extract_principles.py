@@ -554,3 +554,20 @@ def test_act_dated_to_an_earlier_year_is_background(x):
     t = x.tag("Complaint filed over pager attacks", "The minister says 4,000 people were hurt in the September attacks.",
               "2024-11-06T10:00:00+00:00")
     assert t.types == ()
+
+
+@pytest.mark.parametrize("title,summary", [
+    ("War triggers a displacement crisis", "Civilians have fled the relentless bombing, triggering a humanitarian catastrophe."),
+    ("Resident returns home", "She describes how her family lost their home and possessions in an air strike."),
+    ("Police arrest third suspect over bombing", "Police arrested a third suspect in connection with an explosion last week."),
+    ("Analyst on the army", "He describes why the army is incapable of carrying out attacks on its own."),
+    ("Government shooting itself in the foot", "Critics say the boycott of the newspaper backfires."),
+    ("Homeward as peace begins", "Hardship lies ahead after a yearlong war that killed thousands."),
+])
+def test_acts_as_background_to_the_news(x, title, summary):
+    assert x.tag(title, summary).types == ()
+
+
+def test_fleeing_as_an_act_happens_is_news(x):
+    assert x.tag("Residents flee as troops raid the Jenin camp", "").types == ("incident",)
+    assert x.tag("A civilian narrowly escapes an airstrike in Kharkiv", "").types == ("incident",)

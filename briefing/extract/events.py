@@ -26,7 +26,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
     ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\b(?<!caught )(?<!catches )(?<!catching )(?<!catch )fir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
-    ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
+    ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b(?! (?:itself|himself|herself|themselves|yourself|ourselves) in the)|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
     ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
     ("incident", "clash", r"\bclash(?:es|ed|ing)?\b|\bgun ?battles?\b|\bfirefights?\b|\bskirmish(?:es)?\b|\bstreet battles?\b|\bambush(?:es|ed)?\b", False),
@@ -191,7 +191,7 @@ FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvise
 
 # an act that is being stopped is not happening: "the deal halts fighting", "agreed to end the war"
 # (a verb, so "bus stop shelled" is not one; the stopped act is a noun: "fighting", not "shelled")
-CESSATION = re.compile(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!full )\b(?:halt|stop|end|pause|cease|suspend|freeze|call off|wind down)(?:s|ed|ped|ping|ing)?(?: (?:the|all|its|their|further|any|a|hostilities and))?\W*$")
+CESSATION = re.compile(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!full )\b(?:halt|stop|end|pause|cease|suspend|freeze|call off|wind down)(?:s|ed|ped|ping|ing)?(?: (?:the|all|its|their|further|any|a|hostilities and))?(?: (?!with\b|by\b|on\b|in\b|at\b|after\b|for\b)[\w-]+)?\W*$")
 
 
 # what a strike leaves behind: "damage after strike", "building struck" (a labour strike leaves none)
@@ -241,8 +241,13 @@ AMID = re.compile(r"\b(?:amid|amidst)\b[^.;:,]{0,30}$")
 SPORT = re.compile(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|innings|wickets?|tournament|world cup|league|championship|goals?|striker|midfielder|coach|olympics?|nba|nfl|fifa|uefa|boxing|ufc|mma|f1|grand prix|playoffs?|season opener|batsman|bowler|quarterback|semi-final|final)\b")
 
 
+# the act as what people fled, what caused damage, what a suspect was arrested over: the news
+# is the consequence (a humanitarian feature, a court case), the act is background
+ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+
+
 def background(before: str) -> bool:
-    return bool(BACKGROUND.search(before[-45:]))
+    return bool(BACKGROUND.search(before[-45:]) or ASIDE.search(before[-70:]))
 
 
 def amid(before: str) -> bool:
@@ -264,7 +269,7 @@ MILITARY_WORD = re.compile(r"\b(?:military|observation|army)\b")
 
 
 SINCE_START = re.compile(r"\bsince the (?:start|beginning|outbreak) of\b|\bsince the [\w-]+ (?:war|conflict) (?:began|erupted|started|broke out)\b")
-KILLED_IN_WAR = re.compile(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b")
+KILLED_IN_WAR = re.compile(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b|\b(?:war|conflict)s? (?:that|which) (?:has |have |had )?(?:killed|left|claimed)\b")
 TO_OR_NOT = re.compile(r"\W*(?:to|not)\b")
 
 
