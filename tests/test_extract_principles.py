@@ -571,3 +571,12 @@ def test_acts_as_background_to_the_news(x, title, summary):
 def test_fleeing_as_an_act_happens_is_news(x):
     assert x.tag("Residents flee as troops raid the Jenin camp", "").types == ("incident",)
     assert x.tag("A civilian narrowly escapes an airstrike in Kharkiv", "").types == ("incident",)
+
+
+def test_plain_crime_is_not_an_incident(x):
+    t = x.tag("Three killed in supermarket stabbing in Osaka",
+              "Police say the suspect, a 41-year-old man, was taken into custody.")
+    assert t.types == ()
+    # the same act by a party to a conflict is one
+    t = x.tag("Palestinian assailant stabs two at a checkpoint near Hebron", "Police say the suspect was shot.")
+    assert t.types == ("incident",)

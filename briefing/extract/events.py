@@ -21,7 +21,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
     ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
     ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
-    ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
+    ("incident", "attack", r"\bstab(?:s|bed|bing|bings)\b(?! (?:\w+ )?in the back)|\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
@@ -75,7 +75,7 @@ def _triggers():
 # Where a trigger can start: the first three letters of its first word. Scanning word starts
 # and trying the rules only there is ~20x faster than running the alternations everywhere.
 _TYPE_STARTS = {
-    "incident": """abd adv air amb art ass att bar bat bes bla blo bom cap car cas cla com cou dea des det
+    "incident": """abd adv air amb art ass att bar sta bat bes bla blo bom cap car cas cla com cou dea des det
         dow dro enc ent exc exe exp fig fir fla gro gun hij hit hos inc inj int inv kid kil lau mas mil
         mis mor new off ope ove pou pre pus rai ram ret roa roc sal san sei she sho sie sin ski sla sni
         sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret tra""",
@@ -113,7 +113,7 @@ DISPATCH = _dispatch()
 STEMS = """strik airstrik struck attack counterattack counter-attack counteroffensive bomb shell mortar
     fire firing gunfire trade_fire trades_fire traded_fire trading_fire trade_heavy trades_heavy traded_heavy trading_heavy gunmen gunman firefight launch barrage salvo shot shoot sniper intercept
     downed downs took_down take_down takes_down raid clash gunbattl battl skirmish ambush fight combat
-    assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
+    stab assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
     explod detonat blast kill slain dead death wound injur casualt massacre execute assassinat kidnap
     abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
     hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into

@@ -39,6 +39,9 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+CRIME = re.compile(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
+POLITICAL = re.compile(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
+RESPONDERS = re.compile(r"(?i)\b[\w-]+ (?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
 # who clashes violently without a force word: crowds and police ("protesters clashed with police")
 CLASH_SIDES = re.compile(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
 PLACE_AFTER_PREP = re.compile(r"\b(?:in|near|at|outside|around|across)\s+(?:the\s+)?[A-Z]")
@@ -144,7 +147,26 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     found.append((si, x, kind))
         if not found:
             return EMPTY
+        if any(e.type == "incident" for _, e, _ in found) and self._plain_crime(f"{title}\n{summary}", found):
+            found = [f for f in found if f[1].type != "incident"]
+            if not found:
+                return EMPTY
         return assemble(self.tax, found, ctx)
+
+    def _plain_crime(self, text: str, found) -> bool:
+        """A crime with no political or military side (LABELING.md: not an incident): a stabbing
+        or shooting with a suspect and the police, no named state or group, nothing military."""
+        if any(e.actors for _, e, _ in found if e.type == "incident"):
+            return False
+        low = text.lower()
+        if not CRIME.search(low) or POLITICAL.search(low):
+            return False
+        # a named state or group (not the responders' nationality: "Swiss police said …")
+        for _, st in sentences(RESPONDERS.sub(" ", clean(text))):
+            toks = tokens(st)
+            if any(m.e.actor or m.e.demonym for m in self.mentions(st, toks)):
+                return False
+        return True
     # -- one trigger ---------------------------------------------------------------------------
     def _spans(self, toks):
         """Token start and end offsets of a sentence (cached for its triggers)."""
