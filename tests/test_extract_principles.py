@@ -142,7 +142,7 @@ COVER = [
     "The navy held joint exercises", "Denmark joined the naval coalition", "Tanks seen moving west",
     "Troops set up a military base", "The US is boosting its military presence in the region",
     "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
-    "Two soldiers were killed", "Warplanes bomb the harbour",
+    "Two soldiers were killed", "Warplanes bomb the harbour", "An assailant stabbed two guards",
 ]
 
 
