@@ -161,10 +161,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         low = text.lower()
         if not CRIME.search(low) or POLITICAL.search(low):
             return False
-        # a named state or group (not the responders' nationality: "Swiss police said …")
+        # a named group, leader or force, or a people (not the responders' nationality: "Swiss
+        # police said …"; a country named as the place is not a party)
         for _, st in sentences(RESPONDERS.sub(" ", clean(text))):
             toks = tokens(st)
-            if any(m.e.actor or m.e.demonym for m in self.mentions(st, toks)):
+            if any((m.e.actor and not m.e.place) or m.e.demonym for m in self.mentions(st, toks)):
                 return False
         return True
     # -- one trigger ---------------------------------------------------------------------------
