@@ -580,3 +580,20 @@ def test_plain_crime_is_not_an_incident(x):
     # the same act by a party to a conflict is one
     t = x.tag("Palestinian assailant stabs two at a checkpoint near Hebron", "Police say the suspect was shot.")
     assert t.types == ("incident",)
+
+
+@pytest.mark.parametrize("title,theater,actor", [
+    ("Israel's 98th Division is preparing for a ground operation in Lebanon", "Lebanon", "Israel"),
+    ("Video shows the IDF preparing for a Lebanon ground offensive", "Lebanon", "Israel"),
+    ("Russia put its nuclear forces on high alert", "Russia", "Russia"),
+    ("The Israeli army was placed on high alert", "Israel", "Israel"),
+])
+def test_readiness_and_preparation_for_an_operation_are_deployments(x, title, theater, actor):
+    t = x.tag(title, "")
+    assert t.types == ("deployment",)
+    assert t.theaters == (theater,)
+    assert t.actors == (actor,)
+
+
+def test_parents_preparing_are_not_forces(x):
+    assert x.tag("Parents are preparing for a difficult school year", "").types == ()

@@ -94,6 +94,13 @@ class ActorRules:
             elif subj and subj[0].i == cs and ti - subj[0].j <= 10 and any(
                     toks[k].key == "with" for k in range(max(subj[0].j, ti - 4), ti)) and cue in ("fire", "bombing", "shelling", "strike"):
                 agents = [subj[0]]
+        # "Russia put its nuclear forces on high alert", "the Israeli army was placed on alert":
+        # who is put on alert is the clause's subject
+        if not agents and cue == "mobilise" and w.split()[-1] in ("alert", "readiness"):
+            subj = [m for m in ments if cs <= m.i and m.j <= ti and m.prep is None and not m.modifier and not m.compound
+                    and self._actorish(m, toks, loose=True)]
+            if subj:
+                agents = [subj[0]]
         targets = [m for m in ments if te <= m.i < (ce if ce > te else n) and not m.modifier and m.state and m not in agents]
         self._last_agents = agents
         # two-sided acts: "clashes with X", "battled Hamas", "fighting with the PKK"

@@ -21,7 +21,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
     ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
     ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
-    ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
+    ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b| and defen[cs]e)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
@@ -49,7 +49,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b", True),
     ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
-    ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b", True),
+    ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b|\b(?:peak|high|full|combat|heightened|maximum|increased) (?:state of )?(?:readiness|combat readiness)\b|\bprepar(?:e|es|ed|ing) for (?:a |an |the |possible |any )?(?:[\w-]+ )?(?:ground |land |military )?(?:operation|offensive|invasion|incursion|assault)s?\b", True),
     ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
     ("deployment", "movement", r"\b(?:(?:transport|mov)(?:s|es|ed|ing)?|being (?:transported|moved)|movements?|(?<=on the )move|convoys?|columns?|spotted|sighted|seen|filmed|massing|amass(?:es|ed|ing)?|gather(?:s|ed|ing)|patrol(?:s|led|ling|ing)?)\b", True),
     ("deployment", "establish", r"\b(?:set(?:s|ting)? up|establish(?:es|ed|ing)?|creat(?:e|es|ed|ing)|buil[dt](?:s|ing)?)\b(?: [\w-]+){0,4}? (?:bases?|observation (?:posts?|points?)|(?:military|army|security) (?:posts?|points?|checkpoints?)|outposts?|barracks|checkpoints?)\b", True),
@@ -83,7 +83,7 @@ _TYPE_STARTS = {
     "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig rig",
     "deployment": """air ale arr bol bui cal def dep dis doc dri ent joi mas mil mob mov nav pos pra red
         rei sai scr sen sta tra war liv nuc pre joi con col spo sig see fil ama gat pat bei set est cre
-        inc boo exp str hei ste""",
+        inc boo exp str hei ste pea hig ful com max pre""",
 }
 TYPE_STARTS = [frozenset(_TYPE_STARTS[t].split()) for t in TYPE_ORDER]
 STARTS = frozenset().union(*TYPE_STARTS)
@@ -122,7 +122,7 @@ STEMS = """strik airstrik struck attack counterattack counter-attack counteroffe
     pay_heavy pay_high pay_very pay_steep pay_price right_to surrender lay_down ready_to war_will swing
     deploy redeploy send sent dispatch arriv transit sail dock positioned positioning pre-position
     stationed move moving mass build bolster reinforc mobili call_up calls_up called_up calling_up
-    call-up callup called_to_serve alert scrambl drill exercis manoeuv maneuv war_game practi
+    call-up callup called_to_serve alert scrambl readiness prepar drill exercis manoeuv maneuv war_game practi
     train_for trains_for trained_for training_for train_in trained_in training_in transport being_moved
     convoy column spotted sighted seen filmed amass gather patrol set_up setting_up sets_up establish
     creat built presence join""".split()
@@ -262,7 +262,7 @@ def amid(before: str) -> bool:
 WEAK_INCIDENT = frozenset(("strike-bare", "attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
 TROOP_WORDS = re.compile(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
 AIR_SUBJ = re.compile(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
-MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy)\b")
+MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy|idf|division|brigade|battalion|corps)\b")
 BOLSTER_OBJ = re.compile(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
 DRILL_CIVIL = re.compile(r"\b(?:fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
 MILITARY = re.compile(r"\bmilitary\b")

@@ -374,7 +374,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             elif not SEND_ASSET.search(subj) and not re.search(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b", subj):
                 return None
         elif cue == "mobilise":
-            if not re.search(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy)\b", clause_low) and "serve" not in surface.lower():
+            if not ev.MOBIL_ASSET.search(clause_low) and "serve" not in surface.lower():
                 return None
         elif cue == "exercise":
             if not EXERCISE_MIL.search(clause_low) and not re.search(r"\bmilitary\b", low):
