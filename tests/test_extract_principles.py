@@ -143,6 +143,7 @@ COVER = [
     "Troops set up a military base", "The US is boosting its military presence in the region",
     "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
     "Two soldiers were killed", "Warplanes bomb the harbour", "An assailant stabbed two guards",
+    "Gunmen massacred the villagers",
 ]
 
 
@@ -597,3 +598,19 @@ def test_readiness_and_preparation_for_an_operation_are_deployments(x, title, th
 
 def test_parents_preparing_are_not_forces(x):
     assert x.tag("Parents are preparing for a difficult school year", "").types == ()
+
+
+def test_massacre_is_an_incident_with_its_toll(x):
+    t = x.tag("'100 villagers massacred' in Sudan attack", "")
+    assert t.types == ("incident",)
+    assert t.theaters == ("Sudan",)
+    assert t.actors == ()           # a country after "in" is where, not who
+    assert t.events[0].fatalities == 100
+
+
+def test_telling_a_foe_to_expect_retaliation_is_a_threat(x):
+    t = x.tag("Israel's prime minister said Iran should expect retaliation", "")
+    assert t.types == ("threat",)
+    assert t.actors == ("Israel",)
+    assert t.theaters == ("Iran",)
+    assert x.tag("Analysts expect retaliation within days", "").types == ()

@@ -68,6 +68,9 @@ class ActorRules:
                     # "in an Israeli strike", "in Russian missile attacks": the demonym of the act
                     if m.prep in OBJ_PREPS - {"of"} and not ((m.j == ti or (ti - m.j == 1 and toks[m.j].key in STATE_FORCE)) and head in NOUNISH):
                         continue
+                    # "in Sudan attack": a country named after a preposition is where, not who
+                    if m.prep in OBJ_PREPS - {"of"} and m.e.place and not m.poss and not m.e.demonym:
+                        continue
                     if m.e.place and m.e.akind == "state" and not m.poss and head in NOUN_ONLY:
                         continue
                     if m.e.demonym and not m.e.actor and head in ("death", "deaths", "toll", "casualty", "casualties", "dead", "killed", "killing", "killings", "wounded", "injured"):

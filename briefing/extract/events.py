@@ -34,7 +34,8 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "assault", r"\b(?<!sexual )(?<!sexually )assault(?:s|ed)?\b|\boffensives?\b|\binvasion\b|\binvad(?:e|es|ed|ing)\b|\bincursions?\b|\bground (?:operation|offensive|assault|invasion|incursion)s?\b|\bmilitary operations?\b|\boperation\b|\badvanc(?:e|es|ed|ing)\b", True),
     ("incident", "siege", r"\bencircl(?:e|es|ed|ing)\b|\bbesieg(?:e|es|ing)\b|\bsiege (?:of|on)\b|\bunder siege\b|\bcomplete siege\b|\bblockade\b", True),
     ("incident", "explosion", r"\bexplosions?\b|\bexplod(?:e|es|ed)\b(?! into (?:flames|fire|a fireball))|\bdetonat(?:e|es|ed|ion)\b|\bblasts? (?:kill|hit|rock|at|in|near|on)\w*\b|(?<=deadly )blasts?\b|(?<=huge )blasts?\b|(?<=twin )blasts?\b|(?<=massive |suicide )blasts?\b|(?<=powerful )blasts?\b|(?<=explosive )blasts?\b|(?<=bomb )blasts?\b|(?<=a )blast\b|(?<=an )blast\b|(?<=the )blasts?\b", False),
-    ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b(?! (?:sentences?|penalty|row|threats?|certificates?|squads? (?:trial|case)))|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bmassacres?\b|\bexecut(?:e|es|ed)\b(?! (?:a |the |\w+ )?(?:search )?(?:warrants?|orders?|plans?|strateg\w+|trades?|contracts?|deals?|transactions?|programs?|programmes?|policy|policies|vision))", True),
+    ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b(?! (?:sentences?|penalty|row|threats?|certificates?|squads? (?:trial|case)))|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bexecut(?:e|es|ed)\b(?! (?:a |the |\w+ )?(?:search )?(?:warrants?|orders?|plans?|strateg\w+|trades?|contracts?|deals?|transactions?|programs?|programmes?|policy|policies|vision))", True),
+    ("incident", "massacre", r"\bmassacr(?:e|es|ed|ing)\b", False),
     ("incident", "stabbing", r"\bstab(?:s|bed|bing|bings)\b(?! (?:\w+ )?in the back)", False),
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
@@ -44,7 +45,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
     ("threat", "vow", r"\bvow(?:s|ed|ing)?\b|\bpledg(?:es|ed)\b|\bpromis(?:es|ed)\b|\bsw(?:ear|ears|ore|orn) (?:to|revenge)\b|\bhint(?:s|ed)? at\b", True),
-    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b", False),
+    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b|\bexpect (?:a |an |our |its |their )?(?:[\w-]+ )?(?:retaliation|response|revenge|consequences)\b", False),
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b", True),
@@ -80,7 +81,7 @@ _TYPE_STARTS = {
         dow dro enc ent exc exe exp fig fir fla gro gun hij hit hos inc inj int inv kid kil lau mas mil
         mis mor new off ope ove pou pre pus rai ram ret roa roc sal san sei she sho sie sin ski sla sni
         sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret tra""",
-    "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig rig",
+    "threat": "att cal cau ful hin pay ple pro rea thr ult vow war wil swe swo str ope fig rig exp",
     "deployment": """air ale arr bol bui cal def dep dis doc dri ent joi mas mil mob mov nav pos pra red
         rei sai scr sen sta tra war liv nuc pre joi con col spo sig see fil ama gat pat bei set est cre
         inc boo exp str hei ste pea hig ful com max pre""",
@@ -119,7 +120,7 @@ STEMS = """strik airstrik struck attack counterattack counter-attack counteroffe
     abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
     hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into
     pushed_into warn caution threaten ultimatum vow pledg promis swear swore sworn hint pay_a pay_the pay_an
-    pay_heavy pay_high pay_very pay_steep pay_price right_to surrender lay_down ready_to war_will swing
+    pay_heavy pay_high pay_very pay_steep pay_price right_to expect surrender lay_down ready_to war_will swing
     deploy redeploy send sent dispatch arriv transit sail dock positioned positioning pre-position
     stationed move moving mass build bolster reinforc mobili call_up calls_up called_up calling_up
     call-up callup called_to_serve alert scrambl readiness prepar drill exercis manoeuv maneuv war_game practi
@@ -187,7 +188,7 @@ WEAPON = re.compile(r"\b(?:bomb\w*|attack\w*|strikes?|airstrikes?|drones?|missil
 
 
 # nouns that make a weak trigger violent: an instrument or a force-capable agent
-FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
+FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|crackdown|unrest|riots?|rioting|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
 
 
 # an act that is being stopped is not happening: "the deal halts fighting", "agreed to end the war"

@@ -339,12 +339,22 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if re.match(r"\W*(?:of )?(?:a |an )?(?:long|lengthy|protracted|difficult|hard|tough|prolonged)\b", low[b:b + 30]):
                     return None
             speaker = self._speaker(s, toks, ments, ti, cs, kind)
+            expecter = None
+            if speaker and surface.lower().startswith("expect") and all(
+                    toks[k].key in ("should", "must", "will", "would", "can", "could", "to", "now") for k in range(speaker[0].j, ti)):
+                # "X said Iran should expect retaliation": Iran is the target, the speaker is X
+                expecter = speaker[0]
+                speaker = self._speaker(s, toks, ments, expecter.i, cs, kind)
             if speaker is None:
                 return None
             agents = speaker
             tcut = next((k for k in range(te, n) if toks[k].key in ("if", "unless", "until", "amid", "after", "over", "as", "while", "when", "because", "since")), n)
             targets = [m for m in ments if (m.i >= te or (cue == "ultimatum" and m.i > ti)) and m.i < tcut and not m.modifier and m.state and m.prep != "from" and m not in agents]
-            places = self._threat_place(s, toks, ments, te, ce, agents, targets)
+            if expecter is not None and (expecter.e.home or expecter.e.demonym or expecter.e.place):
+                places = expecter.e.home or expecter.e.demonym or expecter.e.place    # who should expect it
+                targets = [expecter] + targets
+            else:
+                places = self._threat_place(s, toks, ments, te, ce, agents, targets)
             if not isinstance(places, list):
                 places = [places]
             evs = [_mk(typ, p, [_st(m) for m in agents], [_st(m) for m in targets], None, s, cues + _ccues(agents, ments)) for p in places]

@@ -20,7 +20,7 @@ _NUMWORD = (r"(?:tens of thousands|a few|a dozen|dozens|scores|hundreds|thousand
 _NUM = rf"(?:\d[\d,]*(?:\.\d+)?(?:\s*(?:hundred|thousand|million))?|{_NUMWORD}(?:\s+(?:hundred|thousand))?)"
 _QUAL = r"(?:at least |more than |over |nearly |almost |around |about |some |up to |as many as |roughly |an estimated |approximately )?"
 _VICTIM = r"(?:[a-z'-]+ ){0,4}?"
-_KILLWORD = r"(?:killed|dead|died|slain|killing|deaths|dies|die)"
+_KILLWORD = r"(?:killed|dead|died|slain|killing|deaths|dies|die|massacred)"
 # "killing 4 people", "kills at least 30", "left 12 dead"
 _AFTER_VERB = re.compile(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))")
 # "30 people were killed", "at least 49 killed", "more than 50 Palestinians reported killed"
@@ -49,7 +49,7 @@ def _value(tok: str) -> int | None:
     return None
 
 
-_CUES = ("kill", "dead", "die", "slain", "death", "left", "leaving", "lives")   # one must occur
+_CUES = ("kill", "dead", "die", "slain", "death", "left", "leaving", "lives", "massacred")   # one must occur
 
 
 def fatalities(sentence: str) -> int | None:
