@@ -614,3 +614,8 @@ def test_telling_a_foe_to_expect_retaliation_is_a_threat(x):
     assert t.actors == ("Israel",)
     assert t.theaters == ("Iran",)
     assert x.tag("Analysts expect retaliation within days", "").types == ()
+
+
+def test_lower_case_alias_of_a_capitalised_name(x):
+    t = x.tag("The al-Qaeda network threatened to deliver devastating blows to the United States", "")
+    assert t.actors == ("Al-Qaeda",)

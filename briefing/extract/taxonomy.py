@@ -60,6 +60,8 @@ class Taxonomy:
         e = self.index.get(k)
         if e is None and create:
             e = self.index[k] = Entry(name)
+        elif e is not None and create and name[:1].islower():
+            e.lowerok = True        # "al-Qaeda" as well as "Al-Qaeda"
         return e
 
     def add_place(self, name: str, theater: str, flags: str = "", override: bool = True) -> None:
