@@ -619,3 +619,9 @@ def test_telling_a_foe_to_expect_retaliation_is_a_threat(x):
 def test_lower_case_alias_of_a_capitalised_name(x):
     t = x.tag("The al-Qaeda network threatened to deliver devastating blows to the United States", "")
     assert t.actors == ("Al-Qaeda",)
+
+
+def test_named_actor_with_no_place_lands_on_the_other_state_named(x):
+    t = x.tag("Russian troops cede ground and strike back",
+              "Analysts say the tactic is meant to prevent Ukraine from holding villages.")
+    assert t.theaters == ("Ukraine",)

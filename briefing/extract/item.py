@@ -60,6 +60,10 @@ def assemble(tax, found, ctx) -> Tagging:
             # last resort: the country the story is about, named only by a demonym of its people
             # ("Bolivian ex-president says his car was shot at")
             th = ctx.people_place()
+        if th is None and e.type == "incident" and e.actors:
+            # last resort for a named actor's act with no place anywhere: the other state the item
+            # names (not as a speaker) — "Russian troops strike back … to prevent Ukraine from …"
+            th = ctx.other_state(set(e.actors))
         if th is None and e.type == "deployment" and e.actors and _at_home(e):
             th = tax.actors.get(e.actors[0], (None, None, None))[2]
         if th != e.theater:
@@ -123,6 +127,7 @@ class _Ctx:
         self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
         self.peoples: list[str] = []      # states named by a demonym ("Bolivian")
+        self.states: list[str] = []       # countries named (not as speakers)
         self.sent = -1
         self.last = None
         self.lazy: list[tuple[int, str]] = []
@@ -168,6 +173,9 @@ class _Ctx:
         for m in ments:
             if m.e.demonym and not m.e.actor and not m.modifier and m.j < len(toks) and toks[m.j].key in PEOPLE:
                 self.peoples.append(m.e.demonym)
+            if m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss \
+                    and not (m.j < len(toks) and toks[m.j].key in SAYS):
+                self.states.append(m.e.place)
             if m.compound and m.e.place:
                 self.wars.append(m)
             elif m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS):
@@ -183,6 +191,10 @@ class _Ctx:
             if m.e.place not in exclude:
                 count[m.e.place] = count.get(m.e.place, 0) + w
         return max(count, key=count.get) if count else None
+
+    def other_state(self, actors: set) -> str | None:
+        self._flush()
+        return next((th for th in self.states if th not in actors), None)
 
     def people_place(self) -> str | None:
         self._flush()
@@ -212,6 +224,7 @@ def _other_side(tax, e: Event, others: list[Event]) -> str | None:
     return None
 
 
+SAYS = frozenset("says said say claims claimed warns warned accuses accused announces announced reports reported denies denied".split())
 # people of a country (not its forces or equipment: "Russian tank" says nothing of where it was)
 PEOPLE = frozenset("""president ex-president former prime opposition journalist journalists activist activists
     ex man woman boy girl child children family families citizen citizens national nationals civilians
