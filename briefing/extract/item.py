@@ -173,7 +173,7 @@ class _Ctx:
         for m in ments:
             if m.e.demonym and not m.e.actor and not m.modifier and m.j < len(toks) and toks[m.j].key in PEOPLE:
                 self.peoples.append(m.e.demonym)
-            if m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss \
+            if m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss and m.prep != "from" \
                     and not (m.j < len(toks) and toks[m.j].key in SAYS):
                 self.states.append(m.e.place)
             if m.compound and m.e.place:
