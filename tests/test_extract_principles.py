@@ -625,3 +625,10 @@ def test_named_actor_with_no_place_lands_on_the_other_state_named(x):
     t = x.tag("Russian troops cede ground and strike back",
               "Analysts say the tactic is meant to prevent Ukraine from holding villages.")
     assert t.theaters == ("Ukraine",)
+
+
+def test_unnamed_forces_reported_by_their_own_command(x):
+    t = x.tag("Troops killed three gunmen in Jenin, the IDF said", "")
+    assert t.actors == ("Israel",)
+    # victims reported by a command are not its acts
+    assert x.tag("Two soldiers were killed in Jenin, the IDF said", "").actors == ()

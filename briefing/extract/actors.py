@@ -9,6 +9,7 @@ from .names import M
 from .syntax import _linked
 
 
+OWN_FORCE = frozenset("troops soldiers forces navy destroyer warship warships jets aircraft warplanes army military".split())
 VICTIM_VERBS = frozenset(("killed", "wounded", "injured", "dead", "slain", "hurt", "shot"))
 TOLL_NOUNS = frozenset(("death", "deaths", "toll", "casualty", "casualties", "dead"))
 
@@ -97,6 +98,13 @@ class ActorRules:
             elif subj and subj[0].i == cs and ti - subj[0].j <= 10 and any(
                     toks[k].key == "with" for k in range(max(subj[0].j, ti - 4), ti)) and cue in ("fire", "bombing", "shelling", "strike"):
                 agents = [subj[0]]
+        # "Troops killed three gunmen in Jenin, the military said", "A Navy destroyer took down
+        # the missiles, the Pentagon said": unnamed forces reported by their own command are its
+        if not agents and typ == "incident" and not passive and any(toks[k].key in OWN_FORCE for k in range(cs, ti)):
+            for m in ments:
+                if m.i >= te and m.e.akind == "unit" and m.j < n and toks[m.j].key in ("said", "says") and m.prep is None:
+                    agents = [m]
+                    break
         # "Russia put its nuclear forces on high alert", "the Israeli army was placed on alert":
         # who is put on alert is the clause's subject
         if not agents and cue == "mobilise" and w.split()[-1] in ("alert", "readiness"):
