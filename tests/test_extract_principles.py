@@ -632,3 +632,8 @@ def test_unnamed_forces_reported_by_their_own_command(x):
     assert t.actors == ("Israel",)
     # victims reported by a command are not its acts
     assert x.tag("Two soldiers were killed in Jenin, the IDF said", "").actors == ()
+
+
+def test_instrument_needs_with_to_govern_the_act(x):
+    t = x.tag("Bolivia cuts diplomatic ties with Israel over strikes in Gaza", "")
+    assert "Bolivia" not in t.actors

@@ -95,9 +95,11 @@ class ActorRules:
             if subj and _linked(toks, subj[-1].j, ti):
                 agents = self._coord(s, toks, ments, [subj[-1]], cs)
             # the instrument of the subject's verb: "Russia shatters the holiday with a missile barrage"
-            elif subj and subj[0].i == cs and ti - subj[0].j <= 10 and any(
-                    toks[k].key == "with" for k in range(max(subj[0].j, ti - 4), ti)) and cue in ("fire", "bombing", "shelling", "strike"):
-                agents = [subj[0]]
+            elif subj and subj[0].i == cs and ti - subj[0].j <= 10 and cue in ("fire", "bombing", "shelling", "strike"):
+                # "with" governs the act: no name between it and the act ("cuts ties with Israel over strikes" is not)
+                w_at = next((k for k in range(ti - 1, max(subj[0].j, ti - 4) - 1, -1) if toks[k].key == "with"), None)
+                if w_at is not None and not any(w_at < m.i < ti for m in ments):
+                    agents = [subj[0]]
         # "Troops killed three gunmen in Jenin, the military said", "A Navy destroyer took down
         # the missiles, the Pentagon said": unnamed forces reported by their own command are its
         if not agents and typ == "incident" and not passive and any(toks[k].key in OWN_FORCE for k in range(cs, ti)):

@@ -245,7 +245,7 @@ SPORT = re.compile(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|inning
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
 # is the consequence (a humanitarian feature, a court case), the act is background
-ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
 
 
 def background(before: str) -> bool:

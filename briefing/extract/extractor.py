@@ -99,13 +99,14 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         ctx.year = ctx_year
         self._mmemo = {}
         for si, (kind, st, trig) in enumerate(sents):
+            violent = bool(trig)
             if trig:
                 low = st.lower()
                 has_actor = self.may_name_actor(low)
                 if all(ev.dead(t, low, has_actor) for t in trig):
                     trig = None
             if not trig:
-                ctx.add_lazy(si, st)
+                ctx.add_lazy(si, st, violent)
                 continue
             toks = tokens(st)
             ctx.add_tokens(si, st, toks)

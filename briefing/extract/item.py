@@ -136,9 +136,10 @@ class _Ctx:
         self.year = None          # the item's year, when dated
         self.first_act = -1       # offset of the current sentence's first incident trigger
 
-    def add_lazy(self, si, s):
-        """A sentence without a live trigger: tokenised only if a fall-back needs its places."""
-        self.lazy.append((si, s))
+    def add_lazy(self, si, s, violent: bool = False):
+        """A sentence without a live trigger: tokenised only if a fall-back needs its places
+        (``violent``: it has a trigger, dead in its context)."""
+        self.lazy.append((si, s, violent))
 
     def add_tokens(self, si, s, toks):
         """A sentence with triggers: its names are read when a fall-back needs them (the
@@ -148,11 +149,11 @@ class _Ctx:
     def _flush(self):
         eager, self.eager = self.eager, []
         for si, s, toks in eager:
-            self.add_sentence(si, s, toks, self.mentions(s, toks))
+            self.add_sentence(si, s, toks, self.mentions(s, toks), True)
         lazy, self.lazy = self.lazy, []
-        for si, s in lazy:
+        for si, s, violent in lazy:
             toks = tokens(s)
-            self.add_sentence(si, s, toks, self.mentions(s, toks))
+            self.add_sentence(si, s, toks, self.mentions(s, toks), violent)
         self.places.sort(key=lambda p: p[0])   # (type, trigger end offset, agents) of the last event in this sentence
 
     def remember(self, typ, end, agents):
@@ -169,11 +170,12 @@ class _Ctx:
             return agents
         return []
 
-    def add_sentence(self, si, s, toks, ments):
+    def add_sentence(self, si, s, toks, ments, violent: bool = False):
         for m in ments:
             if m.e.demonym and not m.e.actor and not m.modifier and m.j < len(toks) and toks[m.j].key in PEOPLE:
                 self.peoples.append(m.e.demonym)
-            if m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss and m.prep != "from" \
+            # (only from sentences about violence: "NATO leaders pin down the U.S. on aid" is not)
+            if violent and m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss and m.prep != "from" \
                     and not (m.j < len(toks) and toks[m.j].key in SAYS):
                 self.states.append(m.e.place)
             if m.compound and m.e.place:
