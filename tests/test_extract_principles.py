@@ -623,7 +623,7 @@ def test_lower_case_alias_of_a_capitalised_name(x):
 
 def test_named_actor_with_no_place_lands_on_the_other_state_named(x):
     t = x.tag("Russian troops cede ground and strike back",
-              "Analysts say the tactic is meant to prevent Ukraine from holding villages.")
+              "Analysts say the tactic is meant to stop Ukraine using villages as bases for attacks.")
     assert t.theaters == ("Ukraine",)
 
 
