@@ -17,6 +17,13 @@ from .lexicon import MIL_ASSET, AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, RISK_WARN
 
 # ---------------------------------------------------------------------------------------------
 # trigger rules: (type, cue, regex, weak)
+# a plural force subject right before a base-form verb ("forces storm", "jets pound"): without
+# it "Storm Ciaran" is weather and "a million pound battle" is money
+_FORCE_PL = """forces troops soldiers jets warplanes planes aircraft drones artillery tanks militants gunmen
+    rebels fighters police protesters demonstrators rioters mob crowd crowds settlers commandos marines
+    israel russia ukraine""".split()
+AFTER_FORCE = "(?:" + "|".join(f"(?<={w} )" for w in _FORCE_PL) + ")"
+
 RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
     ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
@@ -25,22 +32,21 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
-    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\b(?<!caught )(?<!catches )(?<!catching )(?<!catch )fir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
+    ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\b(?<!caught )(?<!catches )(?<!catching )(?<!catch )fir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:(?!after |before |and |or |from |in |on |at |as |with |the |to )\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
     ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b(?! (?:itself|himself|herself|themselves|yourself|ourselves) in the)|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
     ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
     ("incident", "clash", r"\bclash(?:es|ed|ing)?\b|\bgun ?battles?\b|\bfirefights?\b|\bskirmish(?:es)?\b|\bstreet battles?\b|\bambush(?:es|ed)?\b", False),
-    ("incident", "fighting", r"\bfighting\b(?! (?:(?:for|against) )?(?:corruption|climate|poverty|cancer|inflation|disease|crime|fraud|misinformation|disinformation|the virus|fires?|wildfires?|blazes?|illness|extinction|for (?:their|his|her|my|our) (?:lives?|rights?|future|job|seat))|(?: \w+)? (?:fund|chance|spirit|irish))|\bbattl(?:e|es|ed|ing)\b(?! (?:over|for|of) (?:the )?(?:votes?|ideas|narratives?|budget|control of (?:congress|the house|the senate)))|\bfight(?:s)? (?:in|with|against)\b|\bcombat\b", True),
+    ("incident", "fighting", r"\bfighting\b(?! (?:(?:for|against) )?(?:corruption|climate|poverty|cancer|inflation|disease|crime|fraud|misinformation|disinformation|the virus|fires?|wildfires?|blazes?|illness|extinction|for (?:their|his|her|my|our) (?:lives?|rights?|future|job|seat))|(?: \w+)? (?:fund|chance|spirit|irish))|(?<!court )(?<!legal )(?<!custody )(?<!political )(?<!election )(?<!bidding )(?<!ratings )\bbattl(?:e|es|ed|ing)\b(?! (?:over|for|of) (?:the )?(?:votes?|ideas|narratives?|budget|control of (?:congress|the house|the senate)))|\bfight(?:s)? (?:in|with|against)\b|\bcombat\b", True),
     ("incident", "assault", r"\b(?<!sexual )(?<!sexually )assault(?:s|ed)?\b|\boffensives?\b|\binvasion\b|\binvad(?:e|es|ed|ing)\b|\bincursions?\b|\bground (?:operation|offensive|assault|invasion|incursion)s?\b|\bmilitary operations?\b|\boperation\b|\badvanc(?:e|es|ed|ing)\b", True),
     ("incident", "siege", r"\bencircl(?:e|es|ed|ing)\b|\bbesieg(?:e|es|ing)\b|\bsiege (?:of|on)\b|\bunder siege\b|\bcomplete siege\b|\bblockade\b", True),
     ("incident", "explosion", r"\bexplosions?\b|\bexplod(?:e|es|ed)\b(?! into (?:flames|fire|a fireball))|\bdetonat(?:e|es|ed|ion)\b|\bblasts? (?:kill|hit|rock|at|in|near|on)\w*\b|(?<=deadly )blasts?\b|(?<=huge )blasts?\b|(?<=twin )blasts?\b|(?<=massive |suicide )blasts?\b|(?<=powerful )blasts?\b|(?<=explosive )blasts?\b|(?<=bomb )blasts?\b|(?<=a )blast\b|(?<=an )blast\b|(?<=the )blasts?\b", False),
     ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b(?! (?:sentences?|penalty|row|threats?|certificates?|squads? (?:trial|case)))|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bexecut(?:e|es|ed)\b(?! (?:a |the |\w+ )?(?:search )?(?:warrants?|orders?|plans?|strateg\w+|trades?|contracts?|deals?|transactions?|programs?|programmes?|policy|policies|vision))", True),
-    ("incident", "massacre", r"\bmassacr(?:e|es|ed|ing)\b", False),
-    ("incident", "stabbing", r"\bstab(?:s|bed|bing|bings)\b(?! (?:\w+ )?in the back)", False),
+    ("incident", "massacre", r"\bmassacr(?:e|es|ed|ing)\b(?! (?:memories|anniversary|survivors?|memorial))", True),
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
-    ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)?\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)?\b(?! (?:sterling|coins?|notes?))|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|" + AFTER_FORCE + r"storm\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
@@ -48,7 +54,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b|\bexpect (?:a |an |our |its |their )?(?:[\w-]+ )?(?:retaliation|response|revenge|consequences)\b", False),
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
-    ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b", True),
+    ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b(?! packing)", True),
     ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
     ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b|\b(?:peak|high|full|combat|heightened|maximum|increased) (?:state of )?(?:readiness|combat readiness)\b|\bprepar(?:e|es|ed|ing) for (?:a |an |the |possible |any )?(?:[\w-]+ )?(?:ground |land |military )?(?:operation|offensive|invasion|incursion|assault)s?\b", True),
     ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
@@ -77,7 +83,7 @@ def _triggers():
 # Where a trigger can start: the first three letters of its first word. Scanning word starts
 # and trying the rules only there is ~20x faster than running the alternations everywhere.
 _TYPE_STARTS = {
-    "incident": """abd adv air amb art ass att bar sta bat bes bla blo bom cap car cas cla com cou dea des det
+    "incident": """abd adv air amb art ass att bar bat bes bla blo bom cap car cas cla com cou dea des det
         dow dro enc ent exc exe exp fig fir fla gro gun hij hit hos inc inj int inv kid kil lau mas mil
         mis mor new off ope ove pou pre pus rai ram ret roa roc sal san sei she sho sie sin ski sla sni
         sto str sui sun tak tan tar too und wou dee fre hug pow twi nav rea exp ret tra""",
@@ -115,7 +121,7 @@ DISPATCH = _dispatch()
 STEMS = """strik airstrik struck attack counterattack counter-attack counteroffensive bomb shell mortar
     fire firing gunfire trade_fire trades_fire traded_fire trading_fire trade_heavy trades_heavy traded_heavy trading_heavy gunmen gunman firefight launch barrage salvo shot shoot sniper intercept
     downed downs took_down take_down takes_down raid clash gunbattl battl skirmish ambush fight combat
-    stab assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
+    assault offensive invasion invad incursion operation advanc encircl besieg siege blockade explosion
     explod detonat blast kill slain dead death wound injur casualt massacre execute assassinat kidnap
     abduct hostage hijack takeover seiz captur storm take_control takes_control took_control overr
     hit target pound flatten destr sank sunk sink ramm retaliat enter push_into pushes_into
@@ -188,7 +194,7 @@ WEAPON = re.compile(r"\b(?:bomb\w*|attack\w*|strikes?|airstrikes?|drones?|missil
 
 
 # nouns that make a weak trigger violent: an instrument or a force-capable agent
-FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|crackdown|unrest|riots?|rioting|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
+FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|unrest|riots?|rioting|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
 
 
 # an act that is being stopped is not happening: "the deal halts fighting", "agreed to end the war"
@@ -260,7 +266,7 @@ def amid(before: str) -> bool:
 # cheap exact gate: triggers that cannot become an event whatever the names in the sentence say
 # (the same conditions the extractor checks, on the sentence instead of the clause). A
 # sentence whose triggers are all dead is not tokenised (it may still give a fall-back place).
-WEAK_INCIDENT = frozenset(("strike-bare", "attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
+WEAK_INCIDENT = frozenset(("strike-bare", "massacre", "attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
 TROOP_WORDS = re.compile(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
 AIR_SUBJ = re.compile(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
 MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy|idf|division|brigade|battalion|corps)\b")

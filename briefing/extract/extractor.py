@@ -39,6 +39,9 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
+AS_CLAUSE = re.compile(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
+MISSILE_TEST = re.compile(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
 CRIME = re.compile(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
 POLITICAL = re.compile(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
 RESPONDERS = re.compile(r"(?i)\b[\w-]+ (?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
@@ -185,6 +188,17 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             hit = self._mmemo[k] = (toks, self.mentions(s, toks))
         return hit[1]
 
+    def _whole_territory(self, s: str, toks, te: int) -> bool:
+        """What follows the act is a whole country or territory and little else ("bombs Gaza",
+        "pound it"), not a target ("bombards Hamas targets")."""
+        rest = [t for t in toks[te:te + 4] if t.start < len(s) and not re.search(r"[,;:.]", s[toks[te].start:t.start])]
+        if not rest or len(rest) > 3:
+            return False
+        if rest[0].key == "it":
+            return True
+        e = self.tax.index.get(rest[0].key)
+        return e is not None and e.place is not None and e.place == e.name and len(rest) <= 2
+
     @staticmethod
     def _verb_use(toks, ments, ti: int, te: int) -> bool:
         """"Israel bombs Beirut", "jets shell Kharkiv": "bomb(s)"/"shell" is a verb only right
@@ -236,10 +250,17 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
             if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
                 return None
+            # a missile test: fired "into the sea", a "test" launch (a show of force, not an attack)
+            if cue == "fire" and MISSILE_TEST.search(clause_low):
+                return None
             # an industrial or traffic accident: a boiler, a gas tank, a transformer exploding
             if cue == "explosion" and ev.ACCIDENT.search(clause_low) and not ev.WEAPON.search(low):
                 return None
-            bg = ev.amid(before) or ev.amid(sent_before[-30:])
+            # "… as Israel bombs Gaza", "as Israeli forces pound Gaza": a campaign going on in the
+            # background of a feature, like "amid the bombardment"
+            bg = ev.amid(before) or ev.amid(sent_before[-30:]) or (
+                surface.lower() in CAMPAIGN_VERBS and AS_CLAUSE.search(sent_before[-45:]) is not None
+                and self._whole_territory(s, toks, te) and not any(t[0] == "incident" for t in ev.find(s[:a])))
             if "since the" in low and ev.SINCE_START.search(low):
                 return None
             if weak:
@@ -299,7 +320,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
             if cue == "bomb-verb" and not self._verb_use(toks, ments, ti, te):
                 return None
-            if bg and not agents:
+            if bg and (not agents or surface.lower() in CAMPAIGN_VERBS):
                 return None
             places = self._incident_place(s, toks, ments, ti, te, cs, ce, agents, cue)
             # the toll of the clause the act is in; else the sentence's, which belongs to its first

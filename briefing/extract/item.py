@@ -17,7 +17,7 @@ def _at_home(e: Event) -> bool:
     somewhere else (where is unknown)."""
     from .events import find
     first = find(e.cues[0]) if e.cues else []
-    return bool(first) and first[0][1] in ("mobilise", "exercise")
+    return bool(first) and first[0][1] in ("mobilise", "exercise") and not first[0][5].lower().startswith("prepar")
 
 
 def assemble(tax, found, ctx) -> Tagging:

@@ -131,7 +131,7 @@ class NameFinder:
             j = i + L
             if j < n and toks[j].key in MODIFIER_WORDS and (toks[j - 1].hyph_next or (toks[j].key in ("backed", "aligned", "allied", "funded", "sponsored") and not (j + 1 < n and toks[j + 1].key in ("to", "with", "by")))):
                 m.modifier = True
-            if i > 0 and toks[i - 1].key == "pro" and toks[i - 1].hyph_next:
+            if i > 0 and toks[i - 1].key in ("pro", "anti") and toks[i - 1].hyph_next:
                 m.modifier = True
             if i > 1 and toks[i - 1].key in ("to", "with", "by") and toks[i - 2].key in SPONSOR_BEFORE:
                 m.modifier = True

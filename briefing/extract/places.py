@@ -240,9 +240,11 @@ class PlaceRules:
         home = next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
         if cue == "mobilise":
             ps = self._places_after(s, toks, ments, te, ce if ce > te else n, preps={"in", "to", "into", "near", "along", "on"}, direct=False)
-            if not ps and toks[ti].key.startswith("prepar"):
+            if toks[ti].key.startswith("prepar"):
                 # "preparing for a Lebanon ground offensive": aimed where the operation would land
-                ps = [m for m in ments if ti < m.i < te and m.e.place and not m.e.demonym]
+                # (not home; with no place named, the item's place)
+                ps = ps or [m for m in ments if ti < m.i < te and m.e.place and not m.e.demonym]
+                return ps[0].e.place if ps else None
             return ps[0].e.place if ps else home
         if cue == "exercise":
             ps = self._places_after(s, toks, ments, te, ce if ce > te else n, preps={"in", "near", "off", "around", "along", "over", "with"}, direct=False)
