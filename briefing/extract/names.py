@@ -28,6 +28,14 @@ class M:
         return self.e.parent or self.e.demonym if (self.e.parent or self.e.demonym) else None
 
 
+# words too common to stand for a name in the may-name-an-actor test
+_COMMON = frozenset("""the s is us new people south north east west united state states border al el ul bin
+    northern southern eastern western central republic of and democratic arab islamic national forces force
+    army party front movement group brigade brigades council government ministry defense defence minister
+    president prime royal air navy guard guards special liberation popular resistance revolutionary sea
+    gulf kingdom union de la le an in for led backed""".split())
+
+
 class NameFinder:
     """Mixin: name mentions of a sentence (taxonomy look-up over token n-grams)."""
 
@@ -56,16 +64,34 @@ class NameFinder:
                 parts = k.split(" ")
                 low.setdefault(parts[0], set()).add(len(parts))
         self._lens_low = {f: tuple(sorted(v, reverse=True)) for f, v in low.items()}
-        # a superset test for "the sentence may name an actor": the first token of every name
-        # that can stand for an actor (actor or demonym), on the lower-cased, dot-less sentence
-        firsts = sorted({k.split(" ")[0] for k, e in self.tax.index.items() if e.actor or e.demonym})
-        words = set(firsts)
-        words.update(f.split("'")[0] for f in firsts if "'" in f)   # "\w+" splits at apostrophes
+        # a superset test for "the sentence may name an actor": one word of every name that can
+        # stand for an actor (actor or demonym) must be in it — its least common word ("pentagon"
+        # for "the Pentagon", not "the"); names made only of common words that are acronyms
+        # ("US", "IS") are looked for in capitals
+        words, acronyms = set(), set()
+        for k, e in self.tax.index.items():
+            if not (e.actor or e.demonym):
+                continue
+            parts = _WORDS.findall(k)
+            rare = [p for p in parts if p not in _COMMON]
+            caps = [w for w in _WORDS.findall(e.name.replace(".", "")) if w.isupper() and len(w) <= 5]
+            if rare:
+                words.add(max(rare, key=len))
+            elif caps:
+                acronyms.update(caps)
+            else:
+                words.add(parts[0] if parts else k)
         self._actor_words = frozenset(words)
+        self._acronyms = frozenset(acronyms)
 
-    def may_name_actor(self, low: str) -> bool:
-        """Superset test on a lower-cased sentence: could a mention in it be an actor?"""
-        return not self._actor_words.isdisjoint(_WORDS.findall(low.replace(".", "") if "." in low else low))
+    def may_name_actor(self, low: str, text: str | None = None) -> bool:
+        """Superset test on a lower-cased sentence (``text``: the same in its own case, for the
+        acronyms; without it, acronyms are assumed present): could a mention in it be an actor?"""
+        if not self._actor_words.isdisjoint(_WORDS.findall(low.replace(".", "") if "." in low else low)):
+            return True
+        if text is None:
+            return bool(self._acronyms)
+        return not self._acronyms.isdisjoint(_WORDS.findall(text.replace(".", "") if "." in text else text))
 
     def _lookup(self, key: str) -> Entry | None:
         e = self.tax.index.get(key)
