@@ -658,3 +658,23 @@ def test_anti_prefix_is_not_an_actor(x):
 
 def test_troops_sent_packing_are_not_a_deployment(x):
     assert x.tag("French troops have been sent packing from Niger", "").types == ()
+
+
+def test_a_state_reporting_someone_elses_act_is_not_its_author(x):
+    t = x.tag("Lithuania says a sabotage operation to send explosives by mail must not go unanswered", "")
+    assert "Lithuania" not in t.actors
+    # claiming an act is owning it
+    assert x.tag("Russia claims destruction of three Ukrainian boats off Crimea", "").actors == ("Russia",)
+
+
+def test_an_act_with_no_place_lands_on_the_side_that_answers_it(x):
+    t = x.tag("Iran's leaders stress their right to respond to Israel's strikes", "")
+    inc = next(e for e in t.events if e.type == "incident")
+    assert inc.actors == ("Israel",) and inc.theater == "Iran"
+
+
+def test_titled_speaker_wins_over_an_earlier_demonym(x):
+    t = x.tag("Israel likely to retaliate",
+              "A correspondent discussed the Iranian attack and said Israel's prime minister told Iran to expect retaliation.")
+    threat = next(e for e in t.events if e.type == "threat")
+    assert threat.actors == ("Israel",)

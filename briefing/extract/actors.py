@@ -9,6 +9,8 @@ from .names import M
 from .syntax import _linked
 
 
+TITLES = frozenset("""prime president leader supreme foreign defence defense minister spokesman spokeswoman
+    spokesperson military army government officials official ambassador envoy chief commander""".split())
 OWN_FORCE = frozenset("troops soldiers forces navy destroyer warship warships jets aircraft warplanes army military".split())
 VICTIM_VERBS = frozenset(("killed", "wounded", "injured", "dead", "slain", "hurt", "shot"))
 TOLL_NOUNS = frozenset(("death", "deaths", "toll", "casualty", "casualties", "dead"))
@@ -170,6 +172,11 @@ class ActorRules:
         if cand and ok(cand[-1]) and cand[-1] is not cand[0] and ti - cand[-1].j <= 2 and _linked(toks, cand[-1].j, ti) \
                 and not re.search(r"[,;:]", s[toks[cand[-1].j - 1].end:toks[ti].start]):
             return [cand[-1]]
+        # a titled speaker ("Israel's prime minister said …") over a name in an earlier phrase
+        # ("… discussed the Iranian attack and said Israel's prime minister …")
+        titled = [m for m in cand if ok(m) and (m.poss or m.e.demonym) and m.j < n and toks[m.j].key in TITLES]
+        if titled:
+            return [titled[-1]]
         for m in cand:
             if ok(m):
                 return [m]

@@ -48,12 +48,12 @@ def assemble(tax, found, ctx) -> Tagging:
                 or next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
         if th is None and e.type in ("incident", "deployment"):
             th = ctx.item_place(exclude=set(e.actors))
-        if th is None:
-            th = next((x.theater for _, x, _ in found if x.theater), None)
         if th is None and e.type == "incident" and e.actors:
             th = _other_side(tax, e, [x for _, x, _ in found])
             if th:
                 guessed.add(len(events))
+        if th is None:
+            th = next((x.theater for _, x, _ in found if x.theater), None)
         if th is None and (not e.actors or e.type == "threat"):
             th = ctx.war_place(set(e.actors))
         if th is None and e.type == "incident" and not e.actors:
@@ -212,12 +212,12 @@ class _Ctx:
 
 def _other_side(tax, e: Event, others: list[Event]) -> str | None:
     """An incident in an item that names no place: it lands on the other side — the home of the
-    actor of the item's other acts ("Israel retaliates after Hamas attack": Israel's act lands in
-    Gaza, Hamas's in Israel). Not its targets' home: "Ukrainian shelling of Russian forces" names
+    actor of the item's other acts or threats ("Israel retaliates after Hamas attack": Israel's
+    act lands in Gaza, Hamas's in Israel; "Iran stresses its right to respond to Israel's strikes"). Not its targets' home: "Ukrainian shelling of Russian forces" names
     whose forces were hit, not where they stood."""
     mine = set(e.actors)
     homes = {tax.actors.get(a, (None, None, None))[2] for a in mine}
-    for name in [a for x in others if x.type == "incident" for a in x.actors]:
+    for name in [a for x in others if x.type in ("incident", "threat") for a in x.actors]:
         if name in mine:
             continue
         home = tax.actors.get(name, (None, None, None))[2]
