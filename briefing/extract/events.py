@@ -112,6 +112,8 @@ def _dispatch() -> list[dict[str, tuple[int, ...]]]:
 
 
 DISPATCH = _dispatch()
+COMBINED = {w: tuple((ti, table[w]) for ti, table in enumerate(DISPATCH) if w in table)
+            for w in set().union(*DISPATCH)}
 
 
 # Pre-filter: every trigger match contains a word starting with one of these stems (checked
@@ -161,23 +163,26 @@ def find(sentence: str):
                 typ, cue, _, weak = RULES[int(m.lastgroup[1:])]
                 out.append((typ, cue, m.start(), m.end(), weak, sentence[m.start():m.end()]))
         return out
-    for table in DISPATCH:
-        done = -1
-        for p, w in starts:
-            if p < done:
-                continue
-            rules = table.get(w)
-            if rules is None:
+    # one pass over the word starts, the three types' rules tried at each (results grouped by
+    # type, in order, as one alternation per type would give them)
+    per = ([], [], [])
+    done = [-1, -1, -1]
+    for p, w in starts:
+        ent = COMBINED.get(w)
+        if ent is None:
+            continue
+        for ti, rules in ent:
+            if p < done[ti]:
                 continue
             for i in rules:
                 m = RULE_RX[i].match(low, p)
                 if m:
                     typ, cue, _, weak = RULES[i]
                     e = m.end()
-                    out.append((typ, cue, p, e, weak, sentence[p:e]))
-                    done = e
+                    per[ti].append((typ, cue, p, e, weak, sentence[p:e]))
+                    done[ti] = e
                     break
-    return out
+    return per[0] + per[1] + per[2] if per[1] or per[2] else per[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,6 +277,16 @@ _ASIDE_WORDS = re.compile("fle|displaced|lost|fallout|arrest|jailed|charged|conv
                           "suspected|probe|investigation|inquiry|capab|abilit|capacity|unable")
 
 
+_SPORT_MEMO: list = [None, False]
+
+
+def sport(low: str) -> bool:
+    """A sports story (memoised for the sentence: asked once per trigger)."""
+    if _SPORT_MEMO[0] is not low:
+        _SPORT_MEMO[0], _SPORT_MEMO[1] = low, SPORT.search(low) is not None
+    return _SPORT_MEMO[1]
+
+
 def background(before: str) -> bool:
     if BACKGROUND.search(before[-45:]):
         return True
@@ -317,7 +332,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         if cue in WEAK_INCIDENT:
             if cue == "killing" and KILLED_IN_WAR.search(low):
                 return True
-            if SPORT.search(low):
+            if sport(low):
                 return True
             if not has_actor and not violent_context(low, a, b, cue):
                 return True

@@ -266,7 +266,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 return None
             if weak:
                 # the trigger itself is not disaster context ("forces storm a hospital")
-                if ev.DISASTER.search(clause_low.replace(cues[0], " ", 1)) or ev.SPORT.search(low) \
+                if ev.DISASTER.search(clause_low.replace(cues[0], " ", 1)) or ev.sport(low) \
                         or (ev.accident(clause_low) and not ev.WEAPON.search(low)):
                     return None
                 if cue == "hit" and SANCTION.search(clause_low):
