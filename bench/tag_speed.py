@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         path = tf.name
     py = sys.executable
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    # start-up as installed: byte-code compiled (scripts/setup does it; an edited checkout, or a
+    # machine with PYTHONDONTWRITEBYTECODE set, would otherwise recompile the package every start)
+    subprocess.run([py, "-m", "compileall", "-q", str(REPO / "briefing")], check=False, stdout=subprocess.DEVNULL)
     runs: dict[str, list] = {"regex": [], "auto": [], "one": []}
     cmds = {"regex": [py, "-c", REGEX_PASS, path],
             "auto": [py, "-m", "briefing.extract.tagcmd", path],

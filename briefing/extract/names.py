@@ -44,18 +44,19 @@ class NameFinder:
         self._city_ids: set[int] = set()
         # first token → the lengths (in tokens) of the names starting with it, longest first
         lens: dict[str, set] = {}
-        for k in self.tax.index:
-            parts = k.split(" ")
-            lens.setdefault(parts[0], set()).add(len(parts))
-        for k in self.tax.cities:
-            f = k.partition(" ")[0]
+        pairs = set()       # the first two words of every longer name (see mentions)
+        for k in list(self.tax.index) + list(self.tax.cities):
+            parts = k.split(" ", 2)
             n = k.count(" ") + 1
-            got = lens.get(f)
+            got = lens.get(parts[0])
             if got is None:
-                lens[f] = {n}
+                lens[parts[0]] = {n}
             else:
                 got.add(n)
+            if n > 1:
+                pairs.add((parts[0], parts[1]))
         self._lens = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
+        self._pairs = frozenset(pairs)
         # the same for names that may be written in lower case (a lower-case token can only
         # start one of these: the rest need a capital)
         low: dict[str, set] = {}
@@ -120,8 +121,11 @@ class NameFinder:
                 i += 1
                 continue
             found = None
+            # a longer name needs its first two words in a row ("the Pentagon"): one set look-up
+            # spares trying 2- to 6-word keys at every "The" and "New"
+            multi = i + 1 < n and (t.key, toks[i + 1].key) in self._pairs
             for L in lens:
-                if L > n - i:
+                if L > n - i or (L > 1 and not multi):
                     continue
                 if L > 1 and any(toks[k].poss or s[toks[k].end:toks[k + 1].start] not in (" ", "-") for k in range(i, i + L - 1)):
                     continue
