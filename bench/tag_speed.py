@@ -9,7 +9,8 @@ pass over the same items (one compiled alternation of conflict keywords, JSON in
 subprocess the same way. Each command runs N times (interleaved); the median wall time is
 reported, with the CPU seconds (user + sys, summed over the process and its workers) as a
 figure that other load on the machine barely moves. Prints items/s for both, the ratio, and
-peak RSS. Exits 0 with a "skipped" line when the data folder is absent.
+peak RSS. Exits 0 with a "skipped" line when the data folder is absent. The package's byte-code
+is compiled first, so start-up is measured as installed (not recompiling edited sources).
 """
 from __future__ import annotations
 
