@@ -34,7 +34,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "bomb-verb", r"\b(?:bombs?|shell)\b(?= (?:the |a |an )?\w)", True),
     ("incident", "fire", r"\b(?:open(?:s|ed)?|exchang(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|returned?) (?:of )?(?:heavy )?fire\b|\b(?<!caught )(?<!catches )(?<!catching )(?<!catch )fir(?:e|es|ed|ing) (?:on|at|into|upon|toward|towards|(?:(?:\d[\d,]*|dozens of|hundreds of|scores of|a barrage of|a salvo of|a volley of|more|several|two|three|four|five|ten|a|an) )?(?:(?!after |before |and |or |from |in |on |at |as |with |the |to )\w+ )?(?:rockets?|missiles?|drones?|shells?|mortars?|projectiles?))\b|\b(?:rocket|missile|drone|mortar|artillery|gun|tank|sniper)[ -]?fire\b|\bgunfire\b|\bgunmen\b|\bgunman\b|\bexchanges of fire\b|\blaunch(?:es|ed|ing)? (?:\w+ )?(?:rockets?|missiles?|drones?|projectiles?|attacks?|strikes?)\b|\brockets? (?:hit|hits|fired|launched|slam|rain)\b|\bbarrages?\b|\bsalvos?\b", False),
     ("incident", "shooting", r"\bshot (?:dead|and killed|down)\b|\bshoot(?:s|ing)? down\b|\bshooting\b(?! (?:itself|himself|herself|themselves|yourself|ourselves) in the)|(?<!another )(?<!a )(?<!good )(?<!best )\bshot at\b(?! (?:the title|glory|redemption|education|a |an ))|\bsnipers?\b", False),
-    ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
+    ("incident", "interception", r"\bintercept(?:s|ed|ing|ion|ions)?\b|\bdown(?:s|ed)\b(?= (?:a |an |the |two |three |four |five |six |seven |eight |nine |ten |several |dozens of |\d+ )?(?:\w+ )?(?:drones?|missiles?|rockets?|jets?|planes?|aircraft|helicopters?|uavs?))|\btook down\b|\btakes? down\b", False),
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
     ("incident", "clash", r"\bclash(?:es|ed|ing)?\b|\bgun ?battles?\b|\bfirefights?\b|\bskirmish(?:es)?\b|\bstreet battles?\b|\bambush(?:es|ed)?\b", False),
     ("incident", "fighting", r"\bfighting\b(?! (?:(?:for|against) )?(?:corruption|climate|poverty|cancer|inflation|disease|crime|fraud|misinformation|disinformation|the virus|fires?|wildfires?|blazes?|illness|extinction|for (?:their|his|her|my|our) (?:lives?|rights?|future|job|seat))|(?: \w+)? (?:fund|chance|spirit|irish))|(?<!court )(?<!legal )(?<!custody )(?<!political )(?<!election )(?<!bidding )(?<!ratings )\bbattl(?:e|es|ed|ing)\b(?! (?:over|for|of) (?:the )?(?:votes?|ideas|narratives?|budget|control of (?:congress|the house|the senate)))|\bfight(?:s)? (?:in|with|against)\b|\bcombat\b", True),
@@ -270,10 +270,10 @@ SPORT = re.compile(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|inning
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
 # is the consequence (a humanitarian feature, a court case), the act is background
-ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
 
 
-_ASIDE_WORDS = re.compile("fle|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenced|trial|accused|"
+_ASIDE_WORDS = re.compile("fle|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
                           "suspected|probe|investigation|inquiry|capab|abilit|capacity|unable")
 
 

@@ -41,6 +41,8 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
 EMPTY = Tagging()
 CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
 AS_CLAUSE = re.compile(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
+AIRCRAFT = re.compile(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
+PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|uavs?|shells?|barrage|salvo)\b")
 MISSILE_TEST = re.compile(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
 _CRIME_WORDS = re.compile("suspect|custody|motive|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
 CRIME = re.compile(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
@@ -251,6 +253,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
             if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
                 return None
+            # intercepting an aircraft near one's airspace is air policing, not force (an intercepted
+            # missile, drone or rocket is an incident)
+            if cue == "interception" and surface.lower().startswith("intercept") and AIRCRAFT.search(low) and not PROJECTILE.search(low):
+                return None
             # a missile test: fired "into the sea", a "test" launch (a show of force, not an attack)
             if cue == "fire" and MISSILE_TEST.search(clause_low):
                 return None
@@ -271,7 +277,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 if cue == "hit" and SANCTION.search(clause_low):
                     return None
-                if cue == "killing" and ev.KILLED_IN_WAR.search(low):
+                # a war's cumulative toll or ruin ("a yearlong war that killed thousands and left
+                # widespread destruction"): context, like background
+                if (cue == "killing" and ev.KILLED_IN_WAR.search(low)) or (cue == "hit" and ev.KILLED_IN_WAR.search(low, 0, a)):
+                    self._ctx_drop = True
                     return None
             if weak:
                 if cue == "seizure" and (SEIZED_GOODS.search(low, b, b + 40) or not SEIZED_PLACE.search(low, b, b + 60)):

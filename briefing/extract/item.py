@@ -282,6 +282,7 @@ def _parse_date(d) -> datetime | None:
         return None
 
 
+MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December),? ((?:19|20)\d\d)\b")
 _MONTHISH = re.compile(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
 
 
@@ -292,6 +293,11 @@ def _old(s: str, when: datetime) -> bool:
     for m in MONTH_ONLY.finditer(s):
         mon = MONTHS[m.group(1)[:3].lower()]
         if mon < when.month and when.month - mon < 11:
+            return True
+    # "In November 2020": a month of an earlier year, or more than a month back this year
+    for m in MONTH_YEAR.finditer(s):
+        mon, year = MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+        if (when.year * 12 + when.month) - (year * 12 + mon) >= 2:
             return True
     for m in DATE_RX.finditer(s):
         if m.group(7):
