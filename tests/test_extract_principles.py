@@ -697,3 +697,20 @@ def test_a_wars_cumulative_ruin_is_not_an_event(x):
     t = x.tag("Families stream home as the truce begins",
               "Hardship lies ahead after a yearlong war that killed thousands and left widespread destruction.")
     assert t.types == ()
+
+
+@pytest.mark.parametrize("title,summary,incident", [
+    ("Palestinians flee an Israeli military push into southern Gaza", "", True),
+    ("Civilians displaced", "Families have fled the relentless bombing, aid groups say.", False),
+    ("Israel faces pressure over deaths in Gaza as fighting rages near hospitals", "", True),
+    ("Mexico mourns the death of a magistrate", "", False),
+    ("Soldier who fled abroad hit with desertion charges", "", False),
+    ("Dispatches from the front: a strike devastates a village of 300", "", True),
+    ("Manchester United 1-0 Luton Town: a late strike gives the hosts a narrow win", "", False),
+])
+def test_fleeing_mourning_charges_and_goals(x, title, summary, incident):
+    assert ("incident" in x.tag(title, summary).types) is incident
+
+
+def test_people_fleeing_fighting_are_not_a_side(x):
+    assert "Gaza" not in x.tag("Gazans flee fighting in the south", "").actors

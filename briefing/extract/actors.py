@@ -6,7 +6,7 @@ import re
 
 from .lexicon import AFTER_PASSIVE, AUX, NONSTATE_ARMED, NOUNISH, NOUN_ONLY, OBJ_PREPS, SPEAKER_NOUNS, STATE_FORCE, TWO_SIDED
 from .names import M
-from .syntax import _linked
+from .syntax import ENDURE, _linked
 
 
 TITLES = frozenset("""prime president leader supreme foreign defence defense minister spokesman spokeswoman
@@ -62,7 +62,7 @@ class ActorRules:
         if not agents and cue != "hit":
             for m in ments:
                 if cs <= m.i and m.j <= ti + 1 and ti - m.j <= 2 and m.j <= ti + (1 if m.i < ti else 0):
-                    if m.modifier or m.compound:
+                    if m.modifier or m.compound or any(toks[k].key in ENDURE for k in range(m.j, ti)):
                         continue
                     # victims: the subject of a passive "killed/wounded", the owner of "deaths"
                     if m.i < ti and ((passive and last in VICTIM_VERBS) or last in TOLL_NOUNS

@@ -188,7 +188,7 @@ def find(sentence: str):
 # ---------------------------------------------------------------------------------------------
 # context checks (all on the lower-cased clause text before / after the trigger)
 NEGATION = re.compile(r"\b(?:not|no|never|n't|without|den(?:y|ies|ied|ying)|refut(?:e|es|ed)|reject(?:s|ed)? (?:claims?|reports?)|false(?:ly)?|fake|no longer|neither|nor|fail(?:s|ed)? to|rul(?:e|es|ed) out)\b[^.;:]{0,40}$")
-SPECULATION = re.compile(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|pressur(?:e|es|ed|ing)|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|(?<!looks )(?<!look )(?<!appears )(?<!seems )(?<!proved )(?<!proves )(?<!turned out )to be|ahead of|scenario|looks? to(?! be\b)|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
+SPECULATION = re.compile(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|pressur(?:e|es|ed|ing) (?:[\w-]+ ){1,3}to\b|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|(?<!looks )(?<!look )(?<!appears )(?<!seems )(?<!proved )(?<!proves )(?<!turned out )to be|ahead of|scenario|looks? to(?! be\b)|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
 AFTER_SPEC = re.compile(r"^\W*(?:\w+ ){0,2}?(?:risks?|could|would|might|may|threats?|plots?|plans?|fears?|warnings?|scare|was likely|is likely|are likely|is expected|was expected|is imminent|looms|loom|is false|was false|are false|claims? (?:is|are|was) false)\b", re.I)
 POST_NEG = re.compile(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bdebunk\w*", re.I)
 BACKGROUND = re.compile(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|(?<![\w-] )(?:years|months|decades) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
@@ -216,7 +216,7 @@ CESSATION = re.compile(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!fu
 
 
 # what a strike leaves behind: "damage after strike", "building struck" (a labour strike leaves none)
-DAMAGE = re.compile(r"\b(?:damag\w*|destr\w*|debris|rubble|craters?|aftermath|ruins?|residential|buildings?|house|houses|homes?|apartments?|block|on fire|fires?|burn\w*|killed|kill|kills|dead|deaths?|died|injur\w*|wounded|casualt\w*|victims?|bodies|civilians?|hospitals?|schools?|infrastructure|substation|base|depot|bridge|military|russian|ukrainian|israeli|munitions|ammunition|positions?|impact|facility|plant|factory|market|tos-1|himars|areas?|smoke|explosions?|emergency services|scene|blood|theat(?:er|re)|shelter)\b")
+DAMAGE = re.compile(r"\b(?:damag\w*|destr\w*|debris|rubble|craters?|aftermath|ruins?|residential|buildings?|house|houses|homes?|apartments?|block|on fire|fires?|burn\w*|killed|kill|kills|dead|deaths?|died|injur\w*|wounded|casualt\w*|victims?|bodies|civilians?|hospitals?|schools?|infrastructure|substation|base|depot|bridge|military|russian|ukrainian|israeli|munitions|ammunition|positions?|impact|facility|plant|factory|market|tos-1|himars|areas?|smoke|explosions?|emergency services|scene|blood|theat(?:er|re)|shelter|devastat\w*|villages?)\b")
 
 
 def violent_context(low: str, a: int, b: int, cue: str) -> bool:
@@ -270,11 +270,11 @@ SPORT = re.compile(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|inning
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
 # is the consequence (a humanitarian feature, a court case), the act is background
-ASIDE = re.compile(r"\b(?:(?:fled|flee|flees|fleeing|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|probe into|investigation into|inquiry into|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+ASIDE = re.compile(r"\b(?:(?:(?:have|has|had) fled|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
 
 
-_ASIDE_WORDS = re.compile("fle|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
-                          "suspected|probe|investigation|inquiry|capab|abilit|capacity|unable")
+_ASIDE_WORDS = re.compile("fled|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
+                          "suspected|capab|abilit|capacity|unable")
 
 
 _SPORT_MEMO: list = [None, False]

@@ -18,12 +18,15 @@ def _linked(toks, j, ti) -> bool:
         # ("Israel says it struck …" keeps the subject through the pronoun)
         if w in _SAYS and k + 1 < len(toks) and toks[k + 1].key not in _BACK:
             return False
+        if w in ENDURE:
+            return False    # "Gazans flee fighting": those who flee or endure an act do not do it
         if w in LINK or w in STATE_FORCE or w.isdigit():
             continue
         unknown += 1
     return unknown == 0 or (unknown == 1 and ti - j <= 3)
 
 
+ENDURE = frozenset("flee flees fled fleeing escape escapes escaped survive survives survived mourn mourns brace braces endure endures fear fears".split())
 _SAYS = frozenset(("says", "said", "say"))
 _BACK = frozenset(("it", "its", "they", "their", "we", "our", "he", "his", "she", "her", "that", "has", "had", "have", "was", "were", "is", "are", "will", "would"))
 _BCACHE: dict[int, tuple] = {}
