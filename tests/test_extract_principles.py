@@ -143,7 +143,7 @@ COVER = [
     "Troops set up a military base", "The US is boosting its military presence in the region",
     "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
     "Two soldiers were killed", "Warplanes bomb the harbour",
-    "Gunmen massacred the villagers",
+    "Gunmen massacred the villagers", "Foreign troops are stationed in the north",
 ]
 
 
@@ -714,3 +714,16 @@ def test_fleeing_mourning_charges_and_goals(x, title, summary, incident):
 
 def test_people_fleeing_fighting_are_not_a_side(x):
     assert "Gaza" not in x.tag("Gazans flee fighting in the south", "").actors
+
+
+@pytest.mark.parametrize("title,types,theater", [
+    ("North Korean troops are at a Russian military training site, videos show", ("deployment",), "Russia"),
+    ("North Korean soldiers are already operating in the Kursk region", ("deployment",), "Russia"),
+    ("Israeli soldiers are in Gaza fighting Hamas", ("incident",), "Gaza"),
+    ("British-trained special forces soldiers are in danger as Pakistan expels foreigners", (), None),
+])
+def test_forces_present_somewhere_are_positioned(x, title, types, theater):
+    t = x.tag(title, "")
+    assert t.types == types
+    if theater:
+        assert t.theaters[0] == theater

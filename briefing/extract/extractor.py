@@ -424,6 +424,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 return None
             if surface.lower().startswith("drill") and re.search(r"\b(?:fire|oil|gas|well|earthquake|evacuation|school)\b", low):
                 return None
+        elif cue == "presence":
+            # "North Korean troops are already operating in Kursk": named forces where they are,
+            # and nothing being done there in the same clause (that is the act)
+            if any(t[0] == "incident" for t in ev.find(clause_low)):
+                return None
         elif cue == "movement":
             # the asset is what moves or is seen: the subject ("tanks were spotted"), or the
             # noun's complement ("a convoy of armoured vehicles", "movement of troops")

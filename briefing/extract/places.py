@@ -27,6 +27,7 @@ ATTACK_NOUNS = frozenset(("strike", "strikes", "airstrike", "airstrikes", "air",
 ACROSS = {"Lebanon": "Israel", "Gaza": "Israel"}
 
 
+FACILITY = frozenset("site sites base bases airbase airfield airport port training range camp camps barracks".split())
 NAVAL = re.compile(r"\b(?:ships|warships?|navy|naval|aircraft carriers?|carrier|destroyers?|frigates?|submarines?|strike group|amphibious|cruisers?|corvettes?)\b")
 LAND_OR_AIR = re.compile(r"\b(?:troops|soldiers|marines|jets|fighter|aircraft(?! carriers?)|bombers|air defen[cs]es?|batter(?:y|ies)|forces|personnel|advisers|tanks)\b")
 
@@ -252,6 +253,12 @@ class PlaceRules:
         ps = self._precise([m for m in self._places_after(s, toks, ments, te, ce if ce > te else n,
                                             preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents])
         if not ps:
+            # "at a Russian military training site": a facility named by its country's demonym
+            # (or by its forces: "a Russian military training site")
+            fac = next((m for m in ments if m.i >= te and m not in agents and ((m.e.demonym and not m.e.actor) or m.e.akind == "unit")
+                        and any(toks[k].key in FACILITY for k in range(m.j, min(n, m.j + 3)))), None)
+            if fac is not None and (fac.e.demonym or fac.e.home):
+                return fac.e.demonym or fac.e.home
             ps = [m for m in ments if m.e.place and not m.modifier and not m.compound and m not in agents and m.prep not in ("from",)
                   and not (m.e.actor and m.prep is None and m.i < ti)]
         if ps:
