@@ -120,9 +120,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if when and _old(st, when):
                 continue
             ctx.sent = si
-            ctx.first_act = next((t[2] for t in sorted(trig, key=lambda t: t[2]) if t[0] == "incident"), -1)
             ctx.last = None
             trig.sort(key=lambda t: (t[2], ev.TYPE_ORDER[t[0]]))
+            ctx.first_act = next((t[2] for t in trig if t[0] == "incident"), -1)
             prev_end = {}
             dropped = {}
             ctx_dropped = {}
