@@ -727,3 +727,11 @@ def test_forces_present_somewhere_are_positioned(x, title, types, theater):
     assert t.types == types
     if theater:
         assert t.theaters[0] == theater
+
+
+def test_a_photo_credit_split_off_still_marks_the_caption(x):
+    caption = ("People react near a fire after rockets were launched from the north, in a border town, "
+               "on Oct. 7, 2023. (Reuters/Jane Doe)")
+    assert x.tag("Ministers say citizens abroad have no cause for concern", caption, "2023-10-09T06:00:00+00:00").types == ()
+    # a caption may still support what the text reports
+    assert x.tag("Militants fire rockets at border towns", caption, "2023-10-07T16:00:00+00:00").types == ("incident",)

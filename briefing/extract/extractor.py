@@ -39,6 +39,7 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+CREDIT_ONLY = re.compile(r"\((?:[^()]*(?:getty|photo|reuters|afp|\bap\b|epa|images|via|handout|supplied|file)[^()]*)\)\s*$", re.I)
 CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
 AS_CLAUSE = re.compile(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
 AIRCRAFT = re.compile(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
@@ -93,7 +94,13 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         for kind0, text, trigs in (("title", title, ttrig), ("summary", summary, strig)):
             if not text:
                 continue
-            for off, st in sentences(text):
+            parts = sentences(text)
+            if kind0 == "summary" and len(parts) > 1 and CREDIT_ONLY.match(parts[-1][1]):
+                # a photo credit split off as its own "sentence" ("… on Oct. 7, 2023. (Reuters/X)"):
+                # it belongs to the caption before it
+                (o1, _), (o2, s2) = parts[-2], parts[-1]
+                parts = parts[:-2] + [(o1, text[o1:o2 + len(s2)])]
+            for off, st in parts:
                 end = off + len(st)
                 mine = [(t[0], t[1], t[2] - off, t[3] - off, t[4], t[5]) for t in trigs if off <= t[2] < end]
                 # a photo caption (only matters for a sentence that has a trigger)
