@@ -735,3 +735,13 @@ def test_a_photo_credit_split_off_still_marks_the_caption(x):
     assert x.tag("Ministers say citizens abroad have no cause for concern", caption, "2023-10-09T06:00:00+00:00").types == ()
     # a caption may still support what the text reports
     assert x.tag("Militants fire rockets at border towns", caption, "2023-10-07T16:00:00+00:00").types == ("incident",)
+
+
+@pytest.mark.parametrize("title", [
+    "A commander vows a crushing response to any attack on Iran",
+    "Any group that attacks coalition personnel will face a swift response, the commander said",
+    "The strike group includes the aircraft carrier and two destroyers",
+    "Warships in the Red Sea are legitimate targets, the rebel leader said",
+])
+def test_hypothetical_acts_and_strike_groups_are_not_incidents(x, title):
+    assert "incident" not in x.tag(title, "").types

@@ -27,7 +27,7 @@ AFTER_FORCE = "(?:" + "|".join(f"(?<={w} )" for w in _FORCE_PL) + ")"
 RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
     ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
-    ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
+    ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:group|groups|force|package|fighters?|capabilit\w+)\b)(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
     ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b| and defen[cs]e)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
     ("incident", "shelling", r"\bshell(?:ed|ing)\b(?! (?:company|companies|out))|\bmortars?\b|\bartillery fire\b", False),
@@ -46,7 +46,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
     ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|" + AFTER_FORCE + r"storm\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|(?<!legitimate )(?<!potential )(?<!possible )(?<!future )\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
@@ -260,6 +260,14 @@ def stopped(before: str, surface: str) -> bool:
     return _CEASE_WORDS.search(tail) is not None and CESSATION.search(tail) is not None
 
 
+HYPOTHETICAL = re.compile(r"\b(?:any|every)\s+(?:[\w'-]+\s+){0,2}$")
+
+
+def hypothetical(before: str) -> bool:
+    """"any attack on Iran", "any group that attacks": an act that has not happened."""
+    return HYPOTHETICAL.search(before[-40:]) is not None
+
+
 def speculative(before: str, window: int = 110) -> bool:
     # searched from an offset, not on a slice, so the look-behinds see the words before it
     return bool(SPECULATION.search(before, max(0, len(before) - window)))
@@ -328,7 +336,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         if "since the" in low and SINCE_START.search(low):     # "… killed since the start of the war"
             return True
         pre = low[:a]
-        if speculative(pre, 25) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]):
+        if speculative(pre, 25) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]) or hypothetical(pre):
             return True
         if cue in WEAK_INCIDENT:
             if cue == "killing" and KILLED_IN_WAR.search(low):

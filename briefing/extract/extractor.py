@@ -247,7 +247,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         if typ == "incident":
             if cue in ("strike", "strike-bare") and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
-            if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]):
+            if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) \
+                    or ev.hypothetical(sent_before):
                 return None
             if ev.background(before) or ev.background(sent_before[-30:]):
                 return None
