@@ -745,3 +745,9 @@ def test_a_photo_credit_split_off_still_marks_the_caption(x):
 ])
 def test_hypothetical_acts_and_strike_groups_are_not_incidents(x, title):
     assert "incident" not in x.tag(title, "").types
+
+
+def test_trade_ships_and_past_winters_are_not_events(x):
+    assert x.tag("Port cargo fell 14% as fewer ships sailed north through the Red Sea", "").types == ()
+    assert x.tag("Teachers say the shelling of past winters taught them to plan lessons", "").types == ()
+    assert x.tag("Two Chinese warships sailed through the Taiwan Strait", "").types == ("deployment",)

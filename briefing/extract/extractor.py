@@ -39,6 +39,10 @@ NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|ty
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+CIVIL_SHIPS = re.compile(r"\b(?:fewer|more|cargo|merchant|commercial|container|shipping|cruise|fishing|tanker|tankers|ferry|ferries)\b[\w ]{0,15}\b(?:ships?|vessels?|boats?)\b|^\W*(?:ships?|vessels?)\b")
+MILITARY_SEA = re.compile(r"\b(?:warships?|navy|naval|military|destroyers?|frigates?|carriers?|submarines?|coast guard|marines)\b")
+# "the shelling of past winters", "the strikes of previous years": the act is dated after it
+PAST_AFTER = re.compile(r"\W*(?:of|in|during) (?:the )?(?:past|previous|last|earlier|former|bygone) (?:\w+ )?(?:years?|winters?|summers?|springs?|autumns?|months?|decades?|wars?|conflicts?)\b")
 CREDIT_ONLY = re.compile(r"\((?:[^()]*(?:getty|photo|reuters|afp|\bap\b|epa|images|via|handout|supplied|file)[^()]*)\)\s*$", re.I)
 CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
 AS_CLAUSE = re.compile(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
@@ -250,7 +254,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) \
                     or ev.hypothetical(sent_before):
                 return None
-            if ev.background(before) or ev.background(sent_before[-30:]):
+            if ev.background(before) or ev.background(sent_before[-30:]) or PAST_AFTER.match(low, b):
                 return None
             # an act dated to an earlier year: "the 2020 Nova Scotia mass shooting"
             y = YEAR_BEFORE.search(sent_before[-40:]) if ctx.year and (" 19" in sent_before or " 20" in sent_before) else None
@@ -424,6 +428,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
             elif not SEND_ASSET.search(subj) and not re.search(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b", subj):
                 return None
+            elif CIVIL_SHIPS.search(subj) and not MILITARY_SEA.search(low):
+                return None     # "fewer ships sailed through the Red Sea": trade, not forces
         elif cue == "mobilise":
             if not ev.MOBIL_ASSET.search(clause_low) and "serve" not in surface.lower():
                 return None
