@@ -4,8 +4,8 @@ In: {"id", "title", "summary"} (+ optional "date", "source"). Out: {"id", "types
 "actors", "events": [{"type", "theater", "actors", "targets", "fatalities", "text", "cues"}]}.
 A malformed line gives {"id": …, "error": "…"} instead of a crash. Imports are kept minimal
 (json, sys, the extractor) so the command starts fast; large inputs (≥ 4,000 lines) are
-tagged on two processes (this one and one forked child, lines interleaved so both get the same
-mix of conflict news and the rest; order preserved).
+tagged on two processes (this one and one forked child taking chunks of lines from a shared
+queue, so a process slowed down by other load takes fewer; order preserved).
 """
 from __future__ import annotations
 
@@ -69,38 +69,61 @@ def _chunk(lines: list[str]) -> list[str]:
 
 
 def _forked(lines: list[str], jobs: int) -> list[str]:
-    """Tag ``lines`` on ``jobs`` processes: this one takes lines 0, jobs, 2·jobs…, forked child k
-    takes lines k, k+jobs, …; each child sends its JSON lines back through a pipe. A child that
-    fails is redone here."""
+    """Tag ``lines`` on ``jobs`` processes that share the work dynamically: the lines are cut
+    into chunks, one byte per chunk waits in a pipe, and each process (this one and forked
+    children) takes the next byte until the pipe is empty — a process slowed down by other load
+    on the machine simply takes fewer chunks. A child sends back its chunks' JSON lines through
+    a pipe of its own; a chunk a failed child took is redone here. Order is preserved."""
     _extractor()  # load once, shared copy-on-write with the children
+    n_chunks = min(250, max(jobs, len(lines) // 400))
+    size = -(-len(lines) // n_chunks)
+    chunks = [lines[k * size:(k + 1) * size] for k in range(n_chunks)]
+    tr, tw = os.pipe()
+    os.write(tw, bytes(range(n_chunks)))       # < 64 KiB: never blocks
+    os.close(tw)                                # readers see EOF once every chunk is taken
+
+    def work(emit) -> None:
+        while True:
+            b = os.read(tr, 1)                  # one byte: atomic between the processes
+            if not b:
+                return
+            emit(b[0], _chunk(chunks[b[0]]))
+
     kids = []
-    for k in range(1, jobs):
+    for _ in range(1, jobs):
         r, w = os.pipe()
         pid = os.fork()
-        if pid == 0:  # child
+        if pid == 0:  # child: "<chunk id>\t<line count>\n" then the lines, per chunk
             code = 1
             try:
                 os.close(r)
-                data = "\n".join(_chunk(lines[k::jobs])).encode("utf-8")
+                # buffered, written at the end: the parent reads only when its own share is done,
+                # and a full pipe would stall this process mid-work
+                buf: list[str] = []
+                work(lambda k, out: buf.append(f"{k}\t{len(out)}\n" + "".join(x + "\n" for x in out)))
                 with os.fdopen(w, "wb") as fh:
-                    fh.write(data)
+                    fh.write("".join(buf).encode("utf-8"))
                 code = 0
             finally:
                 os._exit(code)
         os.close(w)
-        kids.append((k, pid, r))
-    parts: list[list[str] | None] = [None] * jobs
-    parts[0] = _chunk(lines[0::jobs])
-    for k, pid, r in kids:
+        kids.append((pid, r))
+    done: dict[int, list[str]] = {}
+    work(done.__setitem__)
+    os.close(tr)
+    for pid, r in kids:
         with os.fdopen(r, "rb") as fh:
-            data = fh.read().decode("utf-8")
+            data = fh.read().decode("utf-8").split("\n")
         _, status = os.waitpid(pid, 0)
-        want = len(lines[k::jobs])
-        got = data.split("\n") if data else []
-        parts[k] = got if status == 0 and len(got) == want else _chunk(lines[k::jobs])
-    out: list[str] = [""] * len(lines)
-    for k, part in enumerate(parts):
-        out[k::jobs] = part
+        i = 0
+        while status == 0 and i < len(data) and data[i]:
+            k, count = map(int, data[i].split("\t"))
+            done[k] = data[i + 1:i + 1 + count]
+            i += 1 + count
+    out: list[str] = []
+    for k in range(n_chunks):
+        part = done.get(k)
+        out.extend(part if part is not None and len(part) == len(chunks[k]) else _chunk(chunks[k]))
     return out
 
 
