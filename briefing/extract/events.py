@@ -58,7 +58,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
     ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b|\b(?:peak|high|full|combat|heightened|maximum|increased) (?:state of )?(?:readiness|combat readiness)\b|\bprepar(?:e|es|ed|ing) for (?:a |an |the |possible |any )?(?:[\w-]+ )?(?:ground |land |military )?(?:operation|offensive|invasion|incursion|assault)s?\b", True),
     ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
-    ("deployment", "presence", r"\b(?:troops|soldiers|forces|warships|marines|paratroopers|battalions?|brigades?) (?:are|were) (?:now |already |reportedly |still |currently |also )?(?:operating |stationed |based |positioned |present )?(?:in|at|on|inside|near)\b(?! (?:the |a )?(?:way|move|alert|standby|trial|strike|track|record|course|board|duty|holiday|leave|rise|ground|danger|trouble|talks|custody|hiding|shock|limbo|doubt|need|debt|despair|mourning|hospital|prison|jail|court|place|charge)\b)", True),
+    ("deployment", "present", r"\b(?:troops|soldiers|forces|warships|marines|paratroopers|battalions?|brigades?) (?:are|were) (?:now |already |reportedly |still |currently |also )?(?:operating |stationed |based |positioned |present )?(?:in|at|on|inside|near)\b(?! (?:the |a )?(?:way|move|alert|standby|trial|strike|track|record|course|board|duty|holiday|leave|rise|ground|danger|trouble|talks|custody|hiding|shock|limbo|doubt|need|debt|despair|mourning|hospital|prison|jail|court|place|charge)\b)", True),
     ("deployment", "movement", r"\b(?:(?:transport|mov)(?:s|es|ed|ing)?|being (?:transported|moved)|movements?|(?<=on the )move|convoys?|columns?|spotted|sighted|seen|filmed|massing|amass(?:es|ed|ing)?|gather(?:s|ed|ing)|patrol(?:s|led|ling|ing)?)\b", True),
     ("deployment", "establish", r"\b(?:set(?:s|ting)? up|establish(?:es|ed|ing)?|creat(?:e|es|ed|ing)|buil[dt](?:s|ing)?)\b(?: [\w-]+){0,4}? (?:bases?|observation (?:posts?|points?)|(?:military|army|security) (?:posts?|points?|checkpoints?)|outposts?|barracks|checkpoints?)\b", True),
     ("deployment", "presence", r"\b(?:increas|boost|expand|strengthen|heighten|step(?:s|ped|ping)? up)\w* (?:[\w-]+ ){0,3}?(?:military|naval|troop|army|armed|security) presence\b", False),
@@ -382,7 +382,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         return not has_actor
     if cue == "movement":
         return not MIL_ASSET.search(low)
-    if cue == "presence":
+    if cue == "present":
         return False
     if cue == "establish":
         return not ASSET.search(low) and not MILITARY_WORD.search(w)

@@ -93,7 +93,6 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         if not ttrig and not strig:
             return EMPTY
         when = _parse_date(date)
-        ctx_year = when.year if when else None
         sents: list[tuple[str, str, list]] = []
         for kind0, text, trigs in (("title", title, ttrig), ("summary", summary, strig)):
             if not text:
@@ -113,7 +112,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx()
         ctx.mentions = self._ments
-        ctx.year = ctx_year
+        ctx.year = when.year if when else None
         self._mmemo = {}
         for si, (kind, st, trig) in enumerate(sents):
             violent = bool(trig)
@@ -205,7 +204,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
     def _whole_territory(self, s: str, toks, te: int) -> bool:
         """What follows the act is a whole country or territory and little else ("bombs Gaza",
         "pound it"), not a target ("bombards Hamas targets")."""
-        rest = [t for t in toks[te:te + 4] if t.start < len(s) and not re.search(r"[,;:.]", s[toks[te].start:t.start])]
+        rest = [t for t in toks[te:te + 4] if not re.search(r"[,;:.]", s[toks[te].start:t.start])]
         if not rest or len(rest) > 3:
             return False
         if rest[0].key == "it":
@@ -294,7 +293,6 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if (cue == "killing" and ev.KILLED_IN_WAR.search(low)) or (cue == "hit" and ev.KILLED_IN_WAR.search(low, 0, a)):
                     self._ctx_drop = True
                     return None
-            if weak:
                 if cue == "seizure" and (SEIZED_GOODS.search(low, b, b + 40) or not SEIZED_PLACE.search(low, b, b + 60)):
                     return None
                 strong_ctx = ev.violent_context(low, a, b, cue)
@@ -413,7 +411,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             return None
         if cue == "send":
             obj = ev.passive_object(low, a, b)
-            if not SEND_ASSET.search(obj) or (AID.search(obj) and not re.search(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b", obj)):
+            if not SEND_ASSET.search(obj) or (AID.search(obj) and not ev.TROOP_WORDS.search(obj)):
                 return None
         elif cue == "deploy":
             if not ASSET.search(clause_low):
@@ -424,9 +422,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if w.startswith(("position", "station", "build", "bolster", "reinforc", "mass", "mov")):
                 if not ASSET.search(clause_low) and not w.startswith(("bolster", "reinforc")):
                     return None
-                if w.startswith("bolster") and not re.search(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b", low[b:b + 50]):
+                if w.startswith("bolster") and not ev.BOLSTER_OBJ.search(low, b, b + 50):
                     return None
-            elif not SEND_ASSET.search(subj) and not re.search(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b", subj):
+            elif not SEND_ASSET.search(subj) and not ev.AIR_SUBJ.search(subj):
                 return None
             elif CIVIL_SHIPS.search(subj) and not MILITARY_SEA.search(low):
                 return None     # "fewer ships sailed through the Red Sea": trade, not forces
@@ -434,11 +432,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if not ev.MOBIL_ASSET.search(clause_low) and "serve" not in surface.lower():
                 return None
         elif cue == "exercise":
-            if not EXERCISE_MIL.search(clause_low) and not re.search(r"\bmilitary\b", low):
+            if not EXERCISE_MIL.search(clause_low) and not ev.MILITARY.search(low):
                 return None
-            if surface.lower().startswith("drill") and re.search(r"\b(?:fire|oil|gas|well|earthquake|evacuation|school)\b", low):
+            if surface.lower().startswith("drill") and ev.DRILL_CIVIL.search(low):
                 return None
-        elif cue == "presence":
+        elif cue == "present":
             # "North Korean troops are already operating in Kursk": named forces where they are,
             # and nothing being done there in the same clause (that is the act)
             if any(t[0] == "incident" for t in ev.find(clause_low)):
