@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .warm import memo, rxc
+
 from .lexicon import MIL_ASSET, AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, RISK_WARN, SEND_ASSET, THREAT_CONTENT
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ TYPE_ORDER = {"incident": 0, "threat": 1, "deployment": 2}
 # one regex per rule, run on lower-cased text (the rules are written in lower case); per type
 # and 3-letter word start, the rules whose matches can begin with it, in rule order (the first
 # that matches at a position wins, as in one alternation of the type's rules)
-RULE_RX = [re.compile(rx) for _, _, rx, _ in RULES]
+RULE_RX = [rxc(rx) for _, _, rx, _ in RULES]
 _TRIGGERS: list = []        # one combined, case-insensitive regex per type: the slow exact path
 
 
@@ -78,7 +80,7 @@ def _triggers():
     if not _TRIGGERS:
         for _typ in TYPE_ORDER:
             alts = [f"(?P<g{i}>{rx})" for i, (typ, cue, rx, weak) in enumerate(RULES) if typ == _typ]
-            _TRIGGERS.append(re.compile("|".join(alts), re.I))
+            _TRIGGERS.append(rxc("|".join(alts), re.I))
     return _TRIGGERS
 
 # Where a trigger can start: the first three letters of its first word. Scanning word starts
@@ -112,7 +114,7 @@ def _dispatch() -> list[dict[str, tuple[int, ...]]]:
     return out
 
 
-DISPATCH = _dispatch()
+DISPATCH = memo("dispatch", _dispatch)
 COMBINED = {w: tuple((ti, table[w]) for ti, table in enumerate(DISPATCH) if w in table)
             for w in set().union(*DISPATCH)}
 
@@ -144,8 +146,8 @@ def _trie_rx(words: list[str]) -> str:
     return trie_pattern(words, prefixes=True)
 
 
-STEM = re.compile(r"\b" + _trie_rx(STEMS))
-_START_RX = re.compile(r"\b" + _trie_rx(sorted(STARTS)))     # word starts that begin a rule (found in C)
+STEM = rxc(r"\b" + _trie_rx(STEMS))
+_START_RX = rxc(r"\b" + _trie_rx(sorted(STARTS)))     # word starts that begin a rule (found in C)
 
 
 def find(sentence: str):
@@ -188,14 +190,14 @@ def find(sentence: str):
 
 # ---------------------------------------------------------------------------------------------
 # context checks (all on the lower-cased clause text before / after the trigger)
-NEGATION = re.compile(r"\b(?:not|no|never|n't|without|den(?:y|ies|ied|ying)|refut(?:e|es|ed)|reject(?:s|ed)? (?:claims?|reports?)|false(?:ly)?|fake|no longer|neither|nor|fail(?:s|ed)? to|rul(?:e|es|ed) out)\b[^.;:]{0,40}$")
-SPECULATION = re.compile(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|pressur(?:e|es|ed|ing) (?:[\w-]+ ){1,3}to\b|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|(?<!looks )(?<!look )(?<!appears )(?<!seems )(?<!proved )(?<!proves )(?<!turned out )to be|ahead of|scenario|looks? to(?! be\b)|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
-AFTER_SPEC = re.compile(r"^\W*(?:\w+ ){0,2}?(?:risks?|could|would|might|may|threats?|plots?|plans?|fears?|warnings?|scare|was likely|is likely|are likely|is expected|was expected|is imminent|looms|loom|is false|was false|are false|claims? (?:is|are|was) false)\b", re.I)
-POST_NEG = re.compile(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bdebunk\w*", re.I)
-BACKGROUND = re.compile(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|(?<![\w-] )(?:years|months|decades) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
-DISASTER = re.compile(r"\b(?:storms?|hurricanes?|typhoons?|cyclones?|floods?|flooding|earthquakes?|quakes?|avalanches?|landslides?|mudslides?|wildfires?|bushfires?|blaze|house fire|volcan\w*|eruption|heatwave|heat|crash(?:es|ed)?|collisions?|accident(?:s|al)?|derail\w*|collapse[ds]?|disease|cholera|outbreak|overdoses?|drown\w*|famine|starvation|prison|custody|covid|virus|cancer|tornado(?:es)?|lightning|sinkhole|stampede|poisoning)\b")
+NEGATION = rxc(r"\b(?:not|no|never|n't|without|den(?:y|ies|ied|ying)|refut(?:e|es|ed)|reject(?:s|ed)? (?:claims?|reports?)|false(?:ly)?|fake|no longer|neither|nor|fail(?:s|ed)? to|rul(?:e|es|ed) out)\b[^.;:]{0,40}$")
+SPECULATION = rxc(r"\b(?:could|may|might|would|should|if|unless|needed|needs? to|prospect|allegations? of|call(?:s|ed|ing)? on|(?:warn|vow|threat|pledg|promis|hint)\w*|risks?|risking|fears?|feared|fearing|possible|possibility|potential(?:ly)?|likely|unlikely|expected|expecting|anticipated|looming|imminent|plans?|planned|planning|plots?|plotted|prepar(?:e|es|ed|ing|ations?)|to prevent|prevent(?:s|ed)?|foil(?:s|ed)?|thwart(?:s|ed)?|avert(?:s|ed)?|avoid(?:s|ed)?|weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|calls? for|call(?:ed|ing) for|urg(?:e|es|ed|ing)|pressur(?:e|es|ed|ing) (?:[\w-]+ ){1,3}to\b|seek(?:s|ing)? to|aim(?:s|ed)? to|want(?:s|ed)? to|intend(?:s|ed)? to|ready to|how to|whether|what if|practi[sc](?:e|es|ed|ing)|simulat(?:e|es|ed|ing|ion)|rehears(?:e|es|ed|al)|will|won't|(?<!looks )(?<!look )(?<!appears )(?<!seems )(?<!proved )(?<!proves )(?<!turned out )to be|ahead of|scenario|looks? to(?! be\b)|exploit\w*|search(?:es|ing)? for|rescue)\b[^;:]{0,90}$")
+AFTER_SPEC = rxc(r"^\W*(?:\w+ ){0,2}?(?:risks?|could|would|might|may|threats?|plots?|plans?|fears?|warnings?|scare|was likely|is likely|are likely|is expected|was expected|is imminent|looms|loom|is false|was false|are false|claims? (?:is|are|was) false)\b", re.I)
+POST_NEG = rxc(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bdebunk\w*", re.I)
+BACKGROUND = rxc(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|(?<![\w-] )(?:years|months|decades) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
+DISASTER = rxc(r"\b(?:storms?|hurricanes?|typhoons?|cyclones?|floods?|flooding|earthquakes?|quakes?|avalanches?|landslides?|mudslides?|wildfires?|bushfires?|blaze|house fire|volcan\w*|eruption|heatwave|heat|crash(?:es|ed)?|collisions?|accident(?:s|al)?|derail\w*|collapse[ds]?|disease|cholera|outbreak|overdoses?|drown\w*|famine|starvation|prison|custody|covid|virus|cancer|tornado(?:es)?|lightning|sinkhole|stampede|poisoning)\b")
 # what explodes by accident, and what makes an explosion an attack
-_ACCIDENT_WORDS = re.compile("gas|propane|boiler|transformer|cylinder|leak|crash|collision|firework|furnace|tanker|batter|e-bike|vape|pressure cooker")
+_ACCIDENT_WORDS = rxc("gas|propane|boiler|transformer|cylinder|leak|crash|collision|firework|furnace|tanker|batter|e-bike|vape|pressure cooker")
 
 
 def accident(text: str) -> bool:
@@ -203,21 +205,21 @@ def accident(text: str) -> bool:
     return _ACCIDENT_WORDS.search(text) is not None and ACCIDENT.search(text) is not None
 
 
-ACCIDENT = re.compile(r"\b(?:gas (?:leak|cylinders?|canisters?|tanks?|explosion|blast|pipe\w*|station)|propane|boilers?|transformers?|cylinders?|leak\w*|crash\w*|collisions?|fireworks|furnace|tanker truck|fuel tanker|lithium batter(?:y|ies)|e-bike|vape|pressure cooker)\b")
-WEAPON = re.compile(r"\b(?:bomb\w*|attack\w*|strikes?|airstrikes?|drones?|missiles?|rockets?|shell\w*|mortars?|grenades?|ied|suicide|militants?|terror\w*|sabotage|saboteurs?|artillery|explosive devices?|detonated|planted)\b")
+ACCIDENT = rxc(r"\b(?:gas (?:leak|cylinders?|canisters?|tanks?|explosion|blast|pipe\w*|station)|propane|boilers?|transformers?|cylinders?|leak\w*|crash\w*|collisions?|fireworks|furnace|tanker truck|fuel tanker|lithium batter(?:y|ies)|e-bike|vape|pressure cooker)\b")
+WEAPON = rxc(r"\b(?:bomb\w*|attack\w*|strikes?|airstrikes?|drones?|missiles?|rockets?|shell\w*|mortars?|grenades?|ied|suicide|militants?|terror\w*|sabotage|saboteurs?|artillery|explosive devices?|detonated|planted)\b")
 
 
 # nouns that make a weak trigger violent: an instrument or a force-capable agent
-FORCE = re.compile(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|unrest|riots?|rioting|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
+FORCE = rxc(r"\b(?:soldiers?|servicem[ae]n|service ?members?|(?:improvised )?explosive devices?|explosives|strikes?|airstrikes?|attacks?|bomb\w*|shell(?:s|ing|ed)|missiles?|rockets?|drones?|mortars?|artillery|gunfire|gun ?(?:men|man|fire|battles?)|shot|shooting|snipers?|tanks?|troops|soldiers|forces|army|military|militar(?:y|ies)|militants?|militias?|militiamen|fighters|rebels|insurgents|jihadists?|terrorists?|armed (?:group|men|gang)s?|gangs?|warplanes?|jets?|fighter jets|helicopters?|warships?|navy|raids?|offensive|assault|invasion|incursion|clashes|fighting|battles?|explosions?|blasts?|grenades?|ied|knife|stabbing|ramming|combat|siege|occupation forces|police fire|settlers?|mob|rioters?|hostages?|captives?|unrest|riots?|rioting|hamas|hezbollah|houthis?|idf|irgc|qassam|isis|isil|al-shabaab?|taliban|wagner|pkk)\b")
 
 
 # an act that is being stopped is not happening: "the deal halts fighting", "agreed to end the war"
 # (a verb, so "bus stop shelled" is not one; the stopped act is a noun: "fighting", not "shelled")
-CESSATION = re.compile(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!full )\b(?:halt|stop|end|pause|cease|suspend|freeze|call off|wind down)(?:s|ed|ped|ping|ing)?(?: (?:the|all|its|their|further|any|a|hostilities and))?(?: (?!with\b|by\b|on\b|in\b|at\b|after\b|for\b)[\w-]+)?\W*$")
+CESSATION = rxc(r"(?<!bus )(?<!tram )(?<!truck )(?<!rest )(?<!pit )(?<!full )\b(?:halt|stop|end|pause|cease|suspend|freeze|call off|wind down)(?:s|ed|ped|ping|ing)?(?: (?:the|all|its|their|further|any|a|hostilities and))?(?: (?!with\b|by\b|on\b|in\b|at\b|after\b|for\b)[\w-]+)?\W*$")
 
 
 # what a strike leaves behind: "damage after strike", "building struck" (a labour strike leaves none)
-DAMAGE = re.compile(r"\b(?:damag\w*|destr\w*|debris|rubble|craters?|aftermath|ruins?|residential|buildings?|house|houses|homes?|apartments?|block|on fire|fires?|burn\w*|killed|kill|kills|dead|deaths?|died|injur\w*|wounded|casualt\w*|victims?|bodies|civilians?|hospitals?|schools?|infrastructure|substation|base|depot|bridge|military|russian|ukrainian|israeli|munitions|ammunition|positions?|impact|facility|plant|factory|market|tos-1|himars|areas?|smoke|explosions?|emergency services|scene|blood|theat(?:er|re)|shelter|devastat\w*|villages?)\b")
+DAMAGE = rxc(r"\b(?:damag\w*|destr\w*|debris|rubble|craters?|aftermath|ruins?|residential|buildings?|house|houses|homes?|apartments?|block|on fire|fires?|burn\w*|killed|kill|kills|dead|deaths?|died|injur\w*|wounded|casualt\w*|victims?|bodies|civilians?|hospitals?|schools?|infrastructure|substation|base|depot|bridge|military|russian|ukrainian|israeli|munitions|ammunition|positions?|impact|facility|plant|factory|market|tos-1|himars|areas?|smoke|explosions?|emergency services|scene|blood|theat(?:er|re)|shelter|devastat\w*|villages?)\b")
 
 
 def violent_context(low: str, a: int, b: int, cue: str) -> bool:
@@ -229,14 +231,14 @@ def violent_context(low: str, a: int, b: int, cue: str) -> bool:
     return cue == "strike-bare" and not LABOUR.search(rest) and bool(DAMAGE.search(rest) or STRUCK_BY.search(low, 0, a))
 
 
-LABOUR = re.compile(r"\b(?:unions?|unioni[sz]ed|workers|employees|employers|walkouts?|pickets?|lockouts?|locked out|wages?|pay|contracts?|staff|teachers|nurses|doctors|dockworkers|machinists|strikers)\b")
+LABOUR = rxc(r"\b(?:unions?|unioni[sz]ed|workers|employees|employers|walkouts?|pickets?|lockouts?|locked out|wages?|pay|contracts?|staff|teachers|nurses|doctors|dockworkers|machinists|strikers)\b")
 
 
 # "damaged in a strike", "after the strikes", "the sound of strikes": a strike that hits things
-STRUCK_BY = re.compile(r"\b(?:after|in|by|following|from|of|amid)(?: (?:a|an|the|its|their|two|several|multiple|repeated|numerous|heavy|massive|overnight))*(?: [\w-]+)?\W*$|(?:^|[,;:] )(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) $")
+STRUCK_BY = rxc(r"\b(?:after|in|by|following|from|of|amid)(?: (?:a|an|the|its|their|two|several|multiple|repeated|numerous|heavy|massive|overnight))*(?: [\w-]+)?\W*$|(?:^|[,;:] )(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) $")
 
 
-PASSIVE_AUX = re.compile(r"\b(?:been|being|were|was|are|is|be|get|got)\W+(?:\w+ )?$")
+PASSIVE_AUX = rxc(r"\b(?:been|being|were|was|are|is|be|get|got)\W+(?:\w+ )?$")
 
 
 def passive_object(low: str, a: int, b: int) -> str:
@@ -250,7 +252,7 @@ def negated(before: str) -> bool:
     return bool(NEGATION.search(before[-60:]))
 
 
-_CEASE_WORDS = re.compile("halt|stop|end|paus|ceas|suspend|freez|call off|wind down")
+_CEASE_WORDS = rxc("halt|stop|end|paus|ceas|suspend|freez|call off|wind down")
 
 
 def stopped(before: str, surface: str) -> bool:
@@ -260,7 +262,7 @@ def stopped(before: str, surface: str) -> bool:
     return _CEASE_WORDS.search(tail) is not None and CESSATION.search(tail) is not None
 
 
-HYPOTHETICAL = re.compile(r"\b(?:any|every)\s+(?:[\w'-]+\s+){0,2}$")
+HYPOTHETICAL = rxc(r"\b(?:any|every)\s+(?:[\w'-]+\s+){0,2}$")
 
 
 def hypothetical(before: str) -> bool:
@@ -273,16 +275,16 @@ def speculative(before: str, window: int = 110) -> bool:
     return bool(SPECULATION.search(before, max(0, len(before) - window)))
 
 
-AMID = re.compile(r"\b(?:amid|amidst)\b[^.;:,]{0,30}$")
-SPORT = re.compile(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|innings|wickets?|tournament|world cup|league|championship|goals?|striker|midfielder|coach|olympics?|nba|nfl|fifa|uefa|boxing|ufc|mma|f1|grand prix|playoffs?|season opener|batsman|bowler|quarterback|semi-final|final)\b")
+AMID = rxc(r"\b(?:amid|amidst)\b[^.;:,]{0,30}$")
+SPORT = rxc(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|innings|wickets?|tournament|world cup|league|championship|goals?|striker|midfielder|coach|olympics?|nba|nfl|fifa|uefa|boxing|ufc|mma|f1|grand prix|playoffs?|season opener|batsman|bowler|quarterback|semi-final|final)\b")
 
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
 # is the consequence (a humanitarian feature, a court case), the act is background
-ASIDE = re.compile(r"\b(?:(?:(?:have|has|had) fled|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+ASIDE = rxc(r"\b(?:(?:(?:have|has|had) fled|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
 
 
-_ASIDE_WORDS = re.compile("fled|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
+_ASIDE_WORDS = rxc("fled|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
                           "suspected|capab|abilit|capacity|unable")
 
 
@@ -313,18 +315,18 @@ def amid(before: str) -> bool:
 # (the same conditions the extractor checks, on the sentence instead of the clause). A
 # sentence whose triggers are all dead is not tokenised (it may still give a fall-back place).
 WEAK_INCIDENT = frozenset(("strike-bare", "massacre", "attack", "fighting", "assault", "siege", "seizure", "hit", "killing"))
-TROOP_WORDS = re.compile(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
-AIR_SUBJ = re.compile(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
-MOBIL_ASSET = re.compile(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy|idf|division|brigade|battalion|corps)\b")
-BOLSTER_OBJ = re.compile(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
-DRILL_CIVIL = re.compile(r"\b(?:fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
-MILITARY = re.compile(r"\bmilitary\b")
-MILITARY_WORD = re.compile(r"\b(?:military|observation|army)\b")
+TROOP_WORDS = rxc(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
+AIR_SUBJ = rxc(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
+MOBIL_ASSET = rxc(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy|idf|division|brigade|battalion|corps)\b")
+BOLSTER_OBJ = rxc(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
+DRILL_CIVIL = rxc(r"\b(?:fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
+MILITARY = rxc(r"\bmilitary\b")
+MILITARY_WORD = rxc(r"\b(?:military|observation|army)\b")
 
 
-SINCE_START = re.compile(r"\bsince the (?:start|beginning|outbreak) of\b|\bsince the [\w-]+ (?:war|conflict) (?:began|erupted|started|broke out)\b")
-KILLED_IN_WAR = re.compile(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b|\b(?:war|conflict)s? (?:that|which) (?:has |have |had )?(?:killed|left|claimed)\b")
-TO_OR_NOT = re.compile(r"\W*(?:to|not)\b")
+SINCE_START = rxc(r"\bsince the (?:start|beginning|outbreak) of\b|\bsince the [\w-]+ (?:war|conflict) (?:began|erupted|started|broke out)\b")
+KILLED_IN_WAR = rxc(r"\b(?:killed|dead|died) (?:in|on|since) (?:the )?(?:\w+[ -])?(?:war|conflict)\b|\b(?:war|conflict)s? (?:that|which) (?:has |have |had )?(?:killed|left|claimed)\b")
+TO_OR_NOT = rxc(r"\W*(?:to|not)\b")
 
 
 def dead(t, low: str, has_actor: bool) -> bool:

@@ -19,6 +19,8 @@ per-trigger checks in context and ties them together. Most feed items stop at th
 from __future__ import annotations
 
 import re
+
+from .warm import memo, rxc, save as save_warm
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
@@ -27,7 +29,7 @@ from . import events as ev
 from .actors import ActorRules
 from .item import _Ctx, _ccues, _mk, _old, _parse_date, _st, assemble
 from .lexicon import PLACE_PREPS, STATE_FORCE, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
-from .names import M, NameFinder
+from .names import M, NameFinder, name_tables
 from .numbers import fatalities
 from .places import PlaceRules
 from .syntax import _clause
@@ -35,37 +37,42 @@ from .taxonomy import Taxonomy, load_taxonomy
 from .text import clean, sentences, tokens
 
 # Nature as the subject of a strike verb ("lightning strikes", "an earthquake struck").
-NATURE = re.compile(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?|cyclones?|tornado(?:es)?|"
+NATURE = rxc(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?|cyclones?|tornado(?:es)?|"
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
-CIVIL_SHIPS = re.compile(r"\b(?:fewer|more|cargo|merchant|commercial|container|shipping|cruise|fishing|tanker|tankers|ferry|ferries)\b[\w ]{0,15}\b(?:ships?|vessels?|boats?)\b|^\W*(?:ships?|vessels?)\b")
-MILITARY_SEA = re.compile(r"\b(?:warships?|navy|naval|military|destroyers?|frigates?|carriers?|submarines?|coast guard|marines)\b")
+CIVIL_SHIPS = rxc(r"\b(?:fewer|more|cargo|merchant|commercial|container|shipping|cruise|fishing|tanker|tankers|ferry|ferries)\b[\w ]{0,15}\b(?:ships?|vessels?|boats?)\b|^\W*(?:ships?|vessels?)\b")
+MILITARY_SEA = rxc(r"\b(?:warships?|navy|naval|military|destroyers?|frigates?|carriers?|submarines?|coast guard|marines)\b")
 # "the shelling of past winters", "the strikes of previous years": the act is dated after it
-PAST_AFTER = re.compile(r"\W*(?:of|in|during) (?:the )?(?:past|previous|last|earlier|former|bygone) (?:\w+ )?(?:years?|winters?|summers?|springs?|autumns?|months?|decades?|wars?|conflicts?)\b")
-CREDIT_ONLY = re.compile(r"\((?:[^()]*(?:getty|photo|reuters|afp|\bap\b|epa|images|via|handout|supplied|file)[^()]*)\)\s*$", re.I)
+PAST_AFTER = rxc(r"\W*(?:of|in|during) (?:the )?(?:past|previous|last|earlier|former|bygone) (?:\w+ )?(?:years?|winters?|summers?|springs?|autumns?|months?|decades?|wars?|conflicts?)\b")
+CREDIT_ONLY = rxc(r"\((?:[^()]*(?:getty|photo|reuters|afp|\bap\b|epa|images|via|handout|supplied|file)[^()]*)\)\s*$", re.I)
 CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
-AS_CLAUSE = re.compile(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
-AIRCRAFT = re.compile(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
-PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?|uavs?|shells?|barrage|salvo)\b")
-MISSILE_TEST = re.compile(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
-_CRIME_WORDS = re.compile("suspect|custody|motive|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
-CRIME = re.compile(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
-POLITICAL = re.compile(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
-RESPONDERS = re.compile(r"(?i)\b[\w-]+ (?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
+AS_CLAUSE = rxc(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
+AIRCRAFT = rxc(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
+PROJECTILE = rxc(r"\b(?:missiles?|rockets?|drones?|projectiles?|uavs?|shells?|barrage|salvo)\b")
+MISSILE_TEST = rxc(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
+_CRIME_WORDS = rxc("suspect|custody|motive|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
+CRIME = rxc(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
+POLITICAL = rxc(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
+RESPONDERS = rxc(r"(?i)\b[\w-]+ (?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
 # who clashes violently without a force word: crowds and police ("protesters clashed with police")
-CLASH_SIDES = re.compile(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
-PLACE_AFTER_PREP = re.compile(r"\b(?:in|near|at|outside|around|across)\s+(?:the\s+)?[A-Z]")
-OVER_ISSUE = re.compile(r"^[^,;:]*?\b(?:over|about)\b")
-YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:'s)?(?: [\w-]+){0,3} $")
-SEIZED_GOODS = re.compile(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b")
-SEIZED_PLACE = re.compile(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b")
+CLASH_SIDES = rxc(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
+PLACE_AFTER_PREP = rxc(r"\b(?:in|near|at|outside|around|across)\s+(?:the\s+)?[A-Z]")
+OVER_ISSUE = rxc(r"^[^,;:]*?\b(?:over|about)\b")
+YEAR_BEFORE = rxc(r"\b((?:19|20)\d\d)(?:'s)?(?: [\w-]+){0,3} $")
+SEIZED_GOODS = rxc(r"\b(?:cocaine|drugs?|narcotics|heroin|assets|funds|property|passports?|documents|goods|contraband|cigarettes|artifacts|gold|cash|weapons cache|phones?|power|opportunity|moment|initiative|imagination|headlines)\b")
+SEIZED_PLACE = rxc(r"\b(?:town|city|village|territory|ship|vessel|tanker|plane|airport|base|building|parliament|capitol|hospital|control|positions?|area|region|district|port|island|settlement|kibbutz|outpost|checkpoint)\b")
 # the gap between two coordinated acts: "bombardments and ground operations", "strikes, raids"
-COORD = re.compile(r"\s*(?:,|and|or|, and|as well as)\s+(?:[\w-]+\s+){0,2}$")
+COORD = rxc(r"\s*(?:,|and|or|, and|as well as)\s+(?:[\w-]+\s+){0,2}$")
 FORCE_SUBJ = frozenset("jets warplanes planes aircraft bombers drones forces troops army military artillery tanks navy warships".split())
 NOT_OBJECT = frozenset("""were was are is be and or that which who had have has exploded explode went found fell
     dropped drop kill killed killing hit hits made used supplied sent shipments to for from in on at of with by as
     after near into over""".split())
+
+
+def _shipped() -> tuple:
+    t = load_taxonomy()
+    return t, name_tables(t)
 
 
 class Extractor(NameFinder, ActorRules, PlaceRules):
@@ -73,12 +80,17 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
     Names: names.py; who: actors.py; where: places.py; item level: item.py; triggers: events.py."""
 
     def __init__(self, taxonomy: Taxonomy | None = None):
-        self.tax = taxonomy or load_taxonomy()
+        if taxonomy is None:
+            # the shipped taxonomy and its name tables, kept across runs (warm.py)
+            self.tax, tables = memo("taxonomy", _shipped)
+        else:
+            self.tax, tables = taxonomy, None
         self._last_agents: list = []
         self._ctx_drop = False
         self._span_cache: tuple = (None, [], [])
         self._mmemo: dict = {}
-        self._init_names()
+        self._init_names(tables)
+        save_warm()
 
     # -- the item ------------------------------------------------------------------------------
     def tag(self, title: str, summary: str = "", date: str | datetime | None = None) -> Tagging:

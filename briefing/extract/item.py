@@ -3,6 +3,8 @@ events (merging, fall-backs, captions) and small helpers (event construction, da
 from __future__ import annotations
 
 import re
+
+from .warm import rxc
 from datetime import datetime, timedelta
 
 from ..model import Event, Tagging
@@ -282,8 +284,8 @@ def _parse_date(d) -> datetime | None:
         return None
 
 
-MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December),? ((?:19|20)\d\d)\b")
-_MONTHISH = re.compile(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
+MONTH_YEAR = rxc(r"\b(January|February|March|April|May|June|July|August|September|October|November|December),? ((?:19|20)\d\d)\b")
+_MONTHISH = rxc(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
 
 
 def _old(s: str, when: datetime) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from .warm import rxc
+
 from .lexicon import STATE_FORCE, MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
 from .taxonomy import Entry
 
 
-_WORDS = re.compile(r"\w+")
+_WORDS = rxc(r"\w+")
 
 
 class M:
@@ -36,54 +38,63 @@ _COMMON = frozenset("""the s is us new people south north east west united state
     gulf kingdom union de la le an in for led backed""".split())
 
 
+def name_tables(tax) -> tuple:
+    """Look-up tables over the taxonomy's names (see NameFinder): the token lengths of the names
+    starting with each word (all names; lower-case-able names), the first word pairs of longer
+    names, and the words / acronyms of the may-name-an-actor test."""
+    # first token → the lengths (in tokens) of the names starting with it, longest first
+    lens: dict[str, set] = {}
+    pairs = set()       # the first two words of every longer name (see mentions)
+    for k in list(tax.index) + list(tax.cities):
+        parts = k.split(" ", 2)
+        n = k.count(" ") + 1
+        got = lens.get(parts[0])
+        if got is None:
+            lens[parts[0]] = {n}
+        else:
+            got.add(n)
+        if n > 1:
+            pairs.add((parts[0], parts[1]))
+    lens_all = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
+    pairs_all = frozenset(pairs)
+    # the same for names that may be written in lower case (a lower-case token can only
+    # start one of these: the rest need a capital)
+    low: dict[str, set] = {}
+    for k, e in tax.index.items():
+        if e.lowerok:
+            parts = k.split(" ")
+            low.setdefault(parts[0], set()).add(len(parts))
+    lens_low = {f: tuple(sorted(v, reverse=True)) for f, v in low.items()}
+    # a superset test for "the sentence may name an actor": one word of every name that can
+    # stand for an actor (actor or demonym) must be in it — its least common word ("pentagon"
+    # for "the Pentagon", not "the"); names made only of common words that are acronyms
+    # ("US", "IS") are looked for in capitals
+    words, acronyms = set(), set()
+    for k, e in tax.index.items():
+        if not (e.actor or e.demonym):
+            continue
+        parts = _WORDS.findall(k)
+        rare = [p for p in parts if p not in _COMMON]
+        caps = [w for w in _WORDS.findall(e.name.replace(".", "")) if w.isupper() and len(w) <= 5]
+        if rare:
+            words.add(max(rare, key=len))
+        elif caps:
+            acronyms.update(caps)
+        else:
+            words.add(parts[0] if parts else k)
+    actor_words = frozenset(words)
+    acronyms = frozenset(acronyms)
+    return lens_all, pairs_all, lens_low, actor_words, acronyms
+
+
 class NameFinder:
     """Mixin: name mentions of a sentence (taxonomy look-up over token n-grams)."""
 
-    def _init_names(self) -> None:
+    def _init_names(self, tables: tuple | None = None) -> None:
         self._city_entries: dict[str, Entry] = {}
         self._city_ids: set[int] = set()
-        # first token → the lengths (in tokens) of the names starting with it, longest first
-        lens: dict[str, set] = {}
-        pairs = set()       # the first two words of every longer name (see mentions)
-        for k in list(self.tax.index) + list(self.tax.cities):
-            parts = k.split(" ", 2)
-            n = k.count(" ") + 1
-            got = lens.get(parts[0])
-            if got is None:
-                lens[parts[0]] = {n}
-            else:
-                got.add(n)
-            if n > 1:
-                pairs.add((parts[0], parts[1]))
-        self._lens = {f: tuple(sorted(v, reverse=True)) for f, v in lens.items()}
-        self._pairs = frozenset(pairs)
-        # the same for names that may be written in lower case (a lower-case token can only
-        # start one of these: the rest need a capital)
-        low: dict[str, set] = {}
-        for k, e in self.tax.index.items():
-            if e.lowerok:
-                parts = k.split(" ")
-                low.setdefault(parts[0], set()).add(len(parts))
-        self._lens_low = {f: tuple(sorted(v, reverse=True)) for f, v in low.items()}
-        # a superset test for "the sentence may name an actor": one word of every name that can
-        # stand for an actor (actor or demonym) must be in it — its least common word ("pentagon"
-        # for "the Pentagon", not "the"); names made only of common words that are acronyms
-        # ("US", "IS") are looked for in capitals
-        words, acronyms = set(), set()
-        for k, e in self.tax.index.items():
-            if not (e.actor or e.demonym):
-                continue
-            parts = _WORDS.findall(k)
-            rare = [p for p in parts if p not in _COMMON]
-            caps = [w for w in _WORDS.findall(e.name.replace(".", "")) if w.isupper() and len(w) <= 5]
-            if rare:
-                words.add(max(rare, key=len))
-            elif caps:
-                acronyms.update(caps)
-            else:
-                words.add(parts[0] if parts else k)
-        self._actor_words = frozenset(words)
-        self._acronyms = frozenset(acronyms)
+        (self._lens, self._pairs, self._lens_low, self._actor_words,
+         self._acronyms) = tables if tables is not None else name_tables(self.tax)
 
     def may_name_actor(self, low: str, text: str | None = None) -> bool:
         """Superset test on a lower-cased sentence (``text``: the same in its own case, for the

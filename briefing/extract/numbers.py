@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .warm import rxc
+
 _UNITS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
           "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -22,10 +24,10 @@ _QUAL = r"(?:at least |more than |over |nearly |almost |around |about |some |up 
 _VICTIM = r"(?:[a-z'-]+ ){0,4}?"
 _KILLWORD = r"(?:killed|dead|died|slain|killing|deaths|dies|die|massacred)"
 # "killing 4 people", "kills at least 30", "left 12 dead"
-_AFTER_VERB = re.compile(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))")
+_AFTER_VERB = rxc(rf"\b(?:kill(?:s|ed|ing)?|left|leaving|claimed the lives of)\s+{_QUAL}({_NUM})\b(?!\s*(?:percent|%|years?|days?|weeks?|months?|km|miles|metres|meters|hours?))")
 # "30 people were killed", "at least 49 killed", "more than 50 Palestinians reported killed"
-_BEFORE = re.compile(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b(?! or (?:were )?(?:wounded|injured|hurt|missing|detained|arrested|captured))")
-_TOTAL = re.compile(r"\b(?:toll|tally|total|number of (?:\w+ )?(?:killed|dead|deaths)|since the (?:start|beginning)|so far|to date)\b")
+_BEFORE = rxc(rf"(?<![\w,.])({_QUAL})({_NUM})\s+{_VICTIM}(?:were |have been |had been |are |was |is |reported |reportedly |been |now )*{_KILLWORD}\b(?! or (?:were )?(?:wounded|injured|hurt|missing|detained|arrested|captured))")
+_TOTAL = rxc(r"\b(?:toll|tally|total|number of (?:\w+ )?(?:killed|dead|deaths)|since the (?:start|beginning)|so far|to date)\b")
 
 
 def _value(tok: str) -> int | None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
+from .warm import rxc
+
 from .lexicon import NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE, MOBILE_FORCE
 from .names import M
 from .syntax import _clause
 
 # fire across a border, or an exchange of fire: each side's fire lands on the other side
-BORDER_RX = re.compile(r"\b(?:cross-border|across the (?:\w+ )?(?:border|frontier|boundary|blue line)|(?:exchang\w*|trad(?:e|es|ed|ing)) (?:of )?(?:heavy )?(?:fire|strikes|blows|rocket fire|gunfire)\b.{0,60}\b(?:border|frontier|blue line))\b", re.I)
-BORDERISH = re.compile(r"border|frontier|boundary|blue line", re.I)   # cheap guard for the border rules
-ON_BORDER = re.compile(r"\b(?:on|along|at|near) the (?:\w+ )?(?:border|frontier|blue line)\b", re.I)
-BORDER_WITH = re.compile(r"\b(?:border|frontier|boundary)\s+(?:with|between)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+BORDER_RX = rxc(r"\b(?:cross-border|across the (?:\w+ )?(?:border|frontier|boundary|blue line)|(?:exchang\w*|trad(?:e|es|ed|ing)) (?:of )?(?:heavy )?(?:fire|strikes|blows|rocket fire|gunfire)\b.{0,60}\b(?:border|frontier|blue line))\b", re.I)
+BORDERISH = rxc(r"border|frontier|boundary|blue line", re.I)   # cheap guard for the border rules
+ON_BORDER = rxc(r"\b(?:on|along|at|near) the (?:\w+ )?(?:border|frontier|blue line)\b", re.I)
+BORDER_WITH = rxc(r"\b(?:border|frontier|boundary)\s+(?:with|between)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # the states whose unnamed proxies ("an Iran-backed leader") threaten region-wide
 MIDEAST = frozenset(("Iran", "Iraq", "Syria", "Lebanon", "Yemen", "Israel", "Saudi Arabia", "Qatar", "United Arab Emirates", "Jordan", "Egypt"))
 # what is hit, named with its owner in front ("a US base in Syria": the owner is not the place)
@@ -28,8 +30,8 @@ ACROSS = {"Lebanon": "Israel", "Gaza": "Israel"}
 
 
 FACILITY = frozenset("site sites base bases airbase airfield airport port training range camp camps barracks".split())
-NAVAL = re.compile(r"\b(?:ships|warships?|navy|naval|aircraft carriers?|carrier|destroyers?|frigates?|submarines?|strike group|amphibious|cruisers?|corvettes?)\b")
-LAND_OR_AIR = re.compile(r"\b(?:troops|soldiers|marines|jets|fighter|aircraft(?! carriers?)|bombers|air defen[cs]es?|batter(?:y|ies)|forces|personnel|advisers|tanks)\b")
+NAVAL = rxc(r"\b(?:ships|warships?|navy|naval|aircraft carriers?|carrier|destroyers?|frigates?|submarines?|strike group|amphibious|cruisers?|corvettes?)\b")
+LAND_OR_AIR = rxc(r"\b(?:troops|soldiers|marines|jets|fighter|aircraft(?! carriers?)|bombers|air defen[cs]es?|batter(?:y|ies)|forces|personnel|advisers|tanks)\b")
 
 
 class PlaceRules:

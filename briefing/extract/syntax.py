@@ -3,6 +3,8 @@ and whether a subject is tied to its verb."""
 from __future__ import annotations
 
 import re
+
+from .warm import rxc
 from bisect import bisect_right
 
 from .lexicon import BOUND_WORDS, LINK, STATE_FORCE
@@ -30,7 +32,7 @@ ENDURE = frozenset("flee flees fled fleeing escape escapes escaped survive survi
 _SAYS = frozenset(("says", "said", "say"))
 _BACK = frozenset(("it", "its", "they", "their", "we", "our", "he", "his", "she", "her", "that", "has", "had", "have", "was", "were", "is", "are", "will", "would"))
 _BCACHE: dict[int, tuple] = {}
-_HARD_GAP = re.compile(r'[;:"?!()]| - ')
+_HARD_GAP = rxc(r'[;:"?!()]| - ')
 
 
 def _bounds(s, toks):

@@ -7,13 +7,15 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<[^>]+>")
+from .warm import rxc
+
+_TAG = rxc(r"<[^>]+>")
 _TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
                         "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u02bc": "'"})
-_WS = re.compile(r"\s+")
+_WS = rxc(r"\s+")
 
 
-_DIRTY = re.compile("[&<\u2019\u2018\u201c\u201d\u00a0\u2013\u2014\u2011\u02bc]|[^\\S ]|  ")
+_DIRTY = rxc("[&<\u2019\u2018\u201c\u201d\u00a0\u2013\u2014\u2011\u02bc]|[^\\S ]|  ")
 
 
 def clean(s: str | None) -> str:
@@ -33,7 +35,7 @@ _ABBREV = {"u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "ma
            "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
            "dec", "rep", "sen", "gov", "prof", "vs", "etc", "inc", "co", "corp", "jr", "sr", "adm",
            "a.m", "p.m", "d.c", "e.g", "i.e", "u.s.a", "approx"}
-_SENT_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_SENT_END = rxc(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def sentences(s: str) -> list[tuple[int, str]]:
@@ -56,7 +58,7 @@ def sentences(s: str) -> list[tuple[int, str]]:
     return out
 
 
-TOKEN = re.compile(r"[^\W_](?:[\w'.]*[^\W_])?")
+TOKEN = rxc(r"[^\W_](?:[\w'.]*[^\W_])?")
 
 
 class Tok:
