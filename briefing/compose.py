@@ -65,9 +65,9 @@ def _pairs(items: list[StoredItem]) -> list[tuple[Item, Event]]:
                 merged[k] = ev
                 continue
             m = merged[k]
-            merged[k] = replace(m, actors=_union(m.actors, ev.actors), targets=_union(m.targets, ev.targets),
-                                cues=_union(m.cues, ev.cues),
-                                fatalities=m.fatalities if m.fatalities is not None else ev.fatalities)
+            merged[k] = m._replace(actors=_union(m.actors, ev.actors), targets=_union(m.targets, ev.targets),
+                                  cues=_union(m.cues, ev.cues),
+                                  fatalities=m.fatalities if m.fatalities is not None else ev.fatalities)
         pairs += [(s.item, ev) for ev in merged.values()]
     return pairs
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .tagging import Event, Tagging  # noqa: F401  (named tuples: the light import of `briefing tag`)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -52,27 +54,6 @@ class ParsedFeed:
     source: Source
     items: tuple[Item, ...] = ()
     error: str | None = None
-
-
-@dataclass(frozen=True)
-class Event:
-    """One event found in an item's text (contract: `briefing tag` events)."""
-    type: str                           # "incident" | "threat" | "deployment"
-    theater: str | None
-    actors: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
-    fatalities: int | None = None
-    text: str = ""                      # the sentence it came from
-    cues: tuple[str, ...] = ()          # words/patterns that justified it
-
-
-@dataclass(frozen=True)
-class Tagging:
-    """Extraction result for one item; item-level lists are the union over events, main first."""
-    types: tuple[str, ...] = ()
-    theaters: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)

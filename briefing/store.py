@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -95,7 +94,7 @@ def content_hash(item: Item) -> str:
 
 
 def tagging_to_json(t: Tagging) -> str:
-    return json.dumps(asdict(t), ensure_ascii=False)
+    return json.dumps({**t._asdict(), "events": [e._asdict() for e in t.events]}, ensure_ascii=False)
 
 
 def tagging_from_json(text: str) -> Tagging:

@@ -9,7 +9,7 @@ Pure: no I/O at tag time (data files are read once when the taxonomy loads), no 
 """
 from __future__ import annotations
 
-from ..model import Event, Tagging
+from ..tagging import Event, Tagging
 from .extractor import Extractor
 from .taxonomy import Taxonomy, load_taxonomy
 

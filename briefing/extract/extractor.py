@@ -24,7 +24,7 @@ from .warm import memo, rxc, save as save_warm
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
-from ..model import Event, Tagging
+from ..tagging import Event, Tagging
 from . import events as ev
 from .actors import ActorRules
 from .item import _Ctx, _ccues, _mk, _old, _parse_date, _st, assemble

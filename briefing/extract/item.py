@@ -7,7 +7,7 @@ import re
 from .warm import rxc
 from datetime import datetime, timedelta
 
-from ..model import Event, Tagging
+from ..tagging import Event, Tagging
 from .lexicon import SEA_OF, SHIP, PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS
 from .names import M
 from .text import tokens

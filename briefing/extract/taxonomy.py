@@ -10,7 +10,6 @@ Overrides come from the ``taxonomy:`` mapping of feeds.yaml (see :func:`load_tax
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .text import key_of
@@ -44,13 +43,15 @@ class Entry:
         return f"Entry({self.name!r}, place={self.place}, actor={self.actor}/{self.parent}, dem={self.demonym})"
 
 
-@dataclass
 class Taxonomy:
-    theaters: dict[str, str] = field(default_factory=dict)          # theater → kind
-    groupings: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    index: dict[str, Entry] = field(default_factory=dict)            # name key → Entry
-    actors: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # canonical → (parent, kind, home)
-    cities: dict[str, str] = field(default_factory=dict)             # generated gazetteer: key → theater
+    """Theaters, groupings and the names that point at them (built by :func:`load_taxonomy`)."""
+
+    def __init__(self) -> None:
+        self.theaters: dict[str, str] = {}                          # theater → kind
+        self.groupings: dict[str, tuple[str, ...]] = {}
+        self.index: dict[str, Entry] = {}                           # name key → Entry
+        self.actors: dict[str, tuple[str, str, str]] = {}           # canonical → (parent, kind, home)
+        self.cities: dict[str, str] = {}                            # generated gazetteer: key → theater
 
     # -- building -------------------------------------------------------------------------
     def _entry(self, name: str, create: bool = True) -> Entry | None:
