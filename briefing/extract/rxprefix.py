@@ -1,6 +1,6 @@
 """Possible first letters of a regex match (for dispatching trigger rules by word start).
 
-prefixes(pattern) → the set of lower-case strings (3 letters, or shorter when a match may be
+prefixes(pattern, k) → the set of lower-case strings (k letters, or shorter when a match may be
 shorter) that a match can start with, or None when that is unknown; lookarounds and anchors
 are zero-width and skipped. A rule is then tried only at words starting with one of them."""
 from __future__ import annotations
