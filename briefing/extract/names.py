@@ -8,6 +8,7 @@ from .warm import rxc
 
 from .lexicon import STATE_FORCE, MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
 from .taxonomy import Entry
+from .text import trie_pattern
 
 
 _WORDS = rxc(r"\w+")
@@ -82,8 +83,9 @@ def name_tables(tax) -> tuple:
             acronyms.update(caps)
         else:
             words.add(parts[0] if parts else k)
-    actor_words = frozenset(words)
-    acronyms = frozenset(acronyms)
+    # as word-bounded tries: one search in C instead of a list of the sentence's words
+    actor_words = r"\b(?:" + trie_pattern(sorted(words)) + r")\b"
+    acronyms = r"\b(?:" + trie_pattern(sorted(acronyms)) + r")\b" if acronyms else None
     return lens_all, pairs_all, lens_low, actor_words, acronyms
 
 
@@ -93,17 +95,18 @@ class NameFinder:
     def _init_names(self, tables: tuple | None = None) -> None:
         self._city_entries: dict[str, Entry] = {}
         self._city_ids: set[int] = set()
-        (self._lens, self._pairs, self._lens_low, self._actor_words,
-         self._acronyms) = tables if tables is not None else name_tables(self.tax)
+        self._lens, self._pairs, self._lens_low, words, acronyms = tables if tables is not None else name_tables(self.tax)
+        self._actor_words = rxc(words)
+        self._acronyms = rxc(acronyms) if acronyms else None
 
     def may_name_actor(self, low: str, text: str | None = None) -> bool:
         """Superset test on a lower-cased sentence (``text``: the same in its own case, for the
         acronyms; without it, acronyms are assumed present): could a mention in it be an actor?"""
-        if not self._actor_words.isdisjoint(_WORDS.findall(low.replace(".", "") if "." in low else low)):
+        if self._actor_words.search(low.replace(".", "") if "." in low else low):
             return True
-        if text is None:
-            return bool(self._acronyms)
-        return not self._acronyms.isdisjoint(_WORDS.findall(text.replace(".", "") if "." in text else text))
+        if self._acronyms is None or text is None:
+            return self._acronyms is not None
+        return self._acronyms.search(text.replace(".", "") if "." in text else text) is not None
 
     def _lookup(self, key: str) -> Entry | None:
         e = self.tax.index.get(key)
