@@ -131,7 +131,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if trig:
                 low = st.lower()
                 has_actor = self.may_name_actor(low, st)
-                if all(ev.dead(t, low, has_actor) for t in trig):
+                # the first trigger that passes the gate: _event need not repeat the gate's
+                # sentence-level checks for it
+                ctx.gated = next((t for t in trig if not ev.dead(t, low, has_actor)), None)
+                if ctx.gated is None:
                     trig = None
             if not trig:
                 ctx.add_lazy(si, st, violent)
@@ -262,10 +265,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         if typ == "incident":
             if cue in ("strike", "strike-bare") and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
-            if ev.speculative(before) or ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) \
-                    or ev.hypothetical(sent_before):
+            gated = trig is ctx.gated       # ev.dead's checks on the sentence before it all failed
+            if ev.speculative(before) or not gated and (
+                    ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) or ev.hypothetical(sent_before)):
                 return None
-            if ev.background(before) or ev.background(sent_before[-30:]) or PAST_AFTER.match(low, b):
+            if ev.background(before) or (not gated and ev.background(sent_before[-30:])) or PAST_AFTER.match(low, b):
                 return None
             # an act dated to an earlier year: "the 2020 Nova Scotia mass shooting"
             y = YEAR_BEFORE.search(sent_before[-40:]) if ctx.year and (" 19" in sent_before or " 20" in sent_before) else None

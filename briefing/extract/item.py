@@ -137,6 +137,7 @@ class _Ctx:
         self.mentions = None
         self.year = None          # the item's year, when dated
         self.first_act = -1       # offset of the current sentence's first incident trigger
+        self.gated = None         # the current sentence's first trigger that passed events.dead
 
     def add_lazy(self, si, s, violent: bool = False):
         """A sentence without a live trigger: tokenised only if a fall-back needs its places
