@@ -54,3 +54,18 @@ def test_file_argument_and_parallel_path_keep_order(tmp_path):
 def test_missing_file_is_exit_2():
     p = run("", "/nonexistent/file.jsonl")
     assert p.returncode == 2 and "briefing tag" in p.stderr
+
+
+def test_hostile_lines_give_errors_not_a_crash():
+    # deeply nested JSON (a RecursionError in the decoder), trailing data, odd ids
+    lines = ["[" * 100_000, '{"id": "t"} trailing', json.dumps({"id": "é\"\\", "title": "Bake sale"}),
+             json.dumps({"id": 7, "title": "Bake sale"}), json.dumps({"id": "ok", "title": "Israeli strikes killed 30 in Gaza"})]
+    p = run("\n".join(lines) + "\n")
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(l) for l in p.stdout.splitlines()]
+    assert len(out) == 5
+    assert out[0]["id"] is None and "nested too deeply" in out[0]["error"]
+    assert out[1]["id"] is None and "Extra data" in out[1]["error"]
+    assert out[2] == {"id": "é\"\\", "types": [], "theaters": [], "actors": [], "events": []}
+    assert out[3]["id"] == 7 and out[3]["events"] == []
+    assert out[4]["types"] == ["incident"]
