@@ -13,41 +13,18 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
 
+import loopback  # bench/loopback.py: the scripts' folder is on sys.path
+
 
 def serve(folder: Path) -> ThreadingHTTPServer:
     files = {f"/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.xml"))}
-    stop = threading.Event()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            if self.path == "/hang.xml":
-                stop.wait(120)              # accept, never answer
-                return
-            body = files.get(self.path)
-            if body is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.stop_event = stop  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return loopback.serve(files.get, hang="/hang.xml")
 
 
 def main() -> int:

@@ -13,13 +13,13 @@ import json
 import random
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+import loopback  # bench/loopback.py: the scripts' folder is on sys.path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -50,25 +50,14 @@ class Replay:
         self.feeds, self.now = feeds, datetime.now(timezone.utc)
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                name = self.path.strip("/").removesuffix(".xml")
-                rows = outer.feeds.get(name)
-                if rows is None:
-                    self.send_error(404)
-                    return
-                body = rss(name, [r for r in rows if outer.now - timedelta(hours=36) <= r["dt"] <= outer.now])
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        def body_for(path: str) -> bytes | None:
+            name = path.strip("/").removesuffix(".xml")
+            rows = outer.feeds.get(name)
+            if rows is None:
+                return None
+            return rss(name, [r for r in rows if outer.now - timedelta(hours=36) <= r["dt"] <= outer.now])
 
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = loopback.serve(body_for)
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/{name}.xml"
