@@ -751,3 +751,53 @@ def test_trade_ships_and_past_winters_are_not_events(x):
     assert x.tag("Port cargo fell 14% as fewer ships sailed north through the Red Sea", "").types == ()
     assert x.tag("Teachers say the shelling of past winters taught them to plan lessons", "").types == ()
     assert x.tag("Two Chinese warships sailed through the Taiwan Strait", "").types == ("deployment",)
+
+
+# -- session 10, from reading feeds-2026 (Feb 2026) against LABELING.md ------------------------
+@pytest.mark.parametrize("title,summary", [
+    ("Dockers to strike on Friday over pay", ""),
+    ("City braces for more strikes in 2027", "Bus and tram staff plan further industrial action."),
+    ("Ferries resume after three-day strike", "Crews agreed to end the walkout."),
+    ("Nurses announce a strike in protest at pension cuts", ""),
+])
+def test_walkouts_are_not_strikes(x, title, summary):
+    assert x.tag(title, summary).types == ()
+
+
+def test_a_strike_that_hits_is_still_an_incident_in_a_story_with_a_walkout(x):
+    t = x.tag("A missile strike on a factory in Dnipro killed four workers",
+              "Colleagues held a one-day strike in their memory.")
+    assert t.types == ("incident",) and t.theaters == ("Ukraine",)
+
+
+@pytest.mark.parametrize("title,types", [
+    ("Ruling party advances a bill to redraw the districts", ()),
+    ("The cabinet gave the army two months to advance the next phase of the plan", ()),
+    ("Russian troops advance on a town near Donetsk", ("incident",)),
+    ("Israeli forces advanced deeper into Khan Younis", ("incident",)),
+])
+def test_advance_is_force_only_when_it_moves_somewhere(x, title, types):
+    assert x.tag(title, "").types == types
+
+
+@pytest.mark.parametrize("title", [
+    "Donors pledged $3 billion toward rebuilding war-torn towns, the minister said",
+    "Rebel group warns of growing war risks and calls for dialogue",
+])
+def test_pledges_of_money_and_warnings_of_risk_are_not_threats(x, title):
+    assert "threat" not in x.tag(title, "").types
+
+
+@pytest.mark.parametrize("title,theater", [
+    ("Navy holds exercises in the Strait of Hormuz", "Persian Gulf"),
+    ("Iran closes part of the Strait of Hormuz for live fire military drills", "Persian Gulf"),
+    ("A second American aircraft carrier is expected to head to the Middle East", "Middle East"),
+    ("Ukraine ramps up its military presence in the Black Sea", "Black Sea"),
+])
+def test_exercises_and_forces_heading_somewhere_are_deployments(x, title, theater):
+    t = x.tag(title, "")
+    assert t.types == ("deployment",) and t.theaters == (theater,)
+
+
+def test_missiles_heading_somewhere_are_not_a_deployment(x):
+    assert x.tag("A destroyer shot down missiles heading for Haifa", "").types == ("incident",)

@@ -28,7 +28,7 @@ AFTER_FORCE = "(?:" + "|".join(f"(?<={w} )" for w in _FORCE_PL) + ")"
 
 RULES: list[tuple[str, str, str, bool]] = [
     # ---- incident ------------------------------------------------------------------------------
-    ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b", False),
+    ("incident", "strike", r"\b(?:air|drone|missile|rocket|artillery|naval|military|retaliatory|precision|deadly|fresh|new|overnight|targeted)[ -]?strikes?\b|\bairstrikes?\b|\bstrikes? (?:on|in|against|at|near|hit|hits|kill|kills|killed|targeting|targeted)\b(?! (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:19|20)\d\d|protest|solidarity|sympathy|support)\b)", False),
     ("incident", "strike-bare", r"\b(?<!hunger )(?<!general )(?<!labor )(?<!labour )(?<!workers )(?<!union )(?<!to )(?<!on )strikes?\b(?! (?:group|groups|force|package|fighters?|capabilit\w+)\b)(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|pose|gold|oil|back at critics|out|down)\b)|\bstruck\b(?! (?:a |an |the )?(?:deal|agreement|balance|tone|chord|gold)\b)|\bstriking\b(?= (?:targets?|positions?|sites?))", True),
     ("incident", "attack", r"\b(?<!heart )(?<!panic )(?<!cyber )(?<!shark )(?<!dog )(?<!asthma )(?<!cyber-)attack(?:s|ed|ing)?\b(?! (?:ad|ads|dog)\b| and defen[cs]e)|\bcounter-?attacks?\b|\bcounteroffensive\b", True),
     ("incident", "bombing", r"\bbomb(?:ed|ing|ings|ard|ards|arded|arding|ardment|ardments)\b|\b(?:car|suicide|roadside|bomb) (?:bomb(?:ing|er|s)?|blast)\b|\bdrop(?:s|ped)? bombs\b", False),
@@ -40,7 +40,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "raid", r"\braid(?:s|ed|ing)?\b(?! (?:on|of) (?:the )?(?:bank|savings|pension))", False),
     ("incident", "clash", r"\bclash(?:es|ed|ing)?\b|\bgun ?battles?\b|\bfirefights?\b|\bskirmish(?:es)?\b|\bstreet battles?\b|\bambush(?:es|ed)?\b", False),
     ("incident", "fighting", r"\bfighting\b(?! (?:(?:for|against) )?(?:corruption|climate|poverty|cancer|inflation|disease|crime|fraud|misinformation|disinformation|the virus|fires?|wildfires?|blazes?|illness|extinction|for (?:their|his|her|my|our) (?:lives?|rights?|future|job|seat))|(?: \w+)? (?:fund|chance|spirit|irish))|(?<!court )(?<!legal )(?<!custody )(?<!political )(?<!election )(?<!bidding )(?<!ratings )\bbattl(?:e|es|ed|ing)\b(?! (?:over|for|of) (?:the )?(?:votes?|ideas|narratives?|budget|control of (?:congress|the house|the senate)))|\bfight(?:s)? (?:in|with|against)\b|\bcombat\b", True),
-    ("incident", "assault", r"\b(?<!sexual )(?<!sexually )assault(?:s|ed)?\b|\boffensives?\b|\binvasion\b|\binvad(?:e|es|ed|ing)\b|\bincursions?\b|\bground (?:operation|offensive|assault|invasion|incursion)s?\b|\bmilitary operations?\b|\boperation\b|\badvanc(?:e|es|ed|ing)\b", True),
+    ("incident", "assault", r"\b(?<!sexual )(?<!sexually )assault(?:s|ed)?\b|\boffensives?\b|\binvasion\b|\binvad(?:e|es|ed|ing)\b|\bincursions?\b|\bground (?:operation|offensive|assault|invasion|incursion)s?\b|\bmilitary operations?\b|\boperation\b|(?<!in )\badvanc(?:e|es|ed|ing)\b(?=\s*(?:$|[,.;:!?)\"'-]|(?:on|onto|into|in|to|towards?|through|across|along|near|around|inside|deep|deeper|further|farther|closer|past|beyond|of|and|as|after|amid|against|from|at|within|by|toward|\w+wards?|\w+ly|\d|some|several|about|up|slowly)\b))", True),
     ("incident", "siege", r"\bencircl(?:e|es|ed|ing)\b|\bbesieg(?:e|es|ing)\b|\bsiege (?:of|on)\b|\bunder siege\b|\bcomplete siege\b|\bblockade\b", True),
     ("incident", "explosion", r"\bexplosions?\b|\bexplod(?:e|es|ed)\b(?! into (?:flames|fire|a fireball))|\bdetonat(?:e|es|ed|ion)\b|\bblasts? (?:kill|hit|rock|at|in|near|on)\w*\b|(?<=deadly )blasts?\b|(?<=huge )blasts?\b|(?<=twin )blasts?\b|(?<=massive |suicide )blasts?\b|(?<=powerful )blasts?\b|(?<=explosive )blasts?\b|(?<=bomb )blasts?\b|(?<=a )blast\b|(?<=an )blast\b|(?<=the )blasts?\b", False),
     ("incident", "killing", r"\bkill(?:s|ed|ing|ings)?\b|\bslain\b|\bdead\b|\bdeaths?\b(?! (?:sentences?|penalty|row|threats?|certificates?|squads? (?:trial|case)))|\bwound(?:s|ed|ing)\b|\binjur(?:e|es|ed|ing|ies)\b|\bcasualt(?:y|ies)\b|\bexecut(?:e|es|ed)\b(?! (?:a |the |\w+ )?(?:search )?(?:warrants?|orders?|plans?|strateg\w+|trades?|contracts?|deals?|transactions?|programs?|programmes?|policy|policies|vision))", True),
@@ -57,13 +57,13 @@ RULES: list[tuple[str, str, str, bool]] = [
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b(?! packing)", True),
-    ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
+    ("deployment", "arrive", r"\barriv(?:e|es|ed|al)\b|\benter(?:s|ed)?\b|\btransit(?:s|ed|ing)\b|\bsail(?:s|ed|ing)?\b|\bhead(?:s|ed|ing)? (?:to|toward|towards|for)\b|\bassembl(?:e|es|ed|ing)\b|\bdock(?:s|ed)\b|\b(?:pre-)?position(?:ed|ing)\b|\bstationed\b|\bmov(?:e|es|ed|ing) (?:\w+ ){0,2}(?:to|into|towards?|closer)\b|\bmass(?:es|ed|ing)? (?:on|near|along|at)\b|\bmass(?:es|ed|ing) (?:[\w-]+ ){1,3}(?:on|near|along|at|in|around|outside)\b|\bbuild-?ups?\b|\bbuild(?:s|ing)? up\b|\bbolster(?:s|ed|ing)?\b|\breinforc(?:e|es|ed|ing|ements?)\b", True),
     ("deployment", "mobilise", r"\bmobili[sz](?:e|es|ed|ing|ation)\b|\bcall(?:s|ed|ing)? up\b|\bcalled to serve\b|\bcall-?ups?\b|(?<=on )alert\b|(?<=on high )alert\b|(?<=on heightened )alert\b|(?<=on full )alert\b|\bscrambl(?:e|es|ed|ing)\b|\b(?:peak|high|full|combat|heightened|maximum|increased) (?:state of )?(?:readiness|combat readiness)\b|\bprepar(?:e|es|ed|ing) for (?:a |an |the |possible |any )?(?:[\w-]+ )?(?:ground |land |military )?(?:operation|offensive|invasion|incursion|assault)s?\b", True),
-    ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
+    ("deployment", "exercise", r"\bdrills?\b|\b(?:military|naval|joint|air|war|defen[cs]e|live-fire|nuclear) (?:exercises?|manoeuvres|maneuvers)\b|\bwar games?\b|\b(?:holds?|held|holding|conduct(?:s|ed|ing)?|stag(?:e|es|ed|ing)|launch(?:es|ed|ing)?|begins?|began|beginning|start(?:s|ed|ing)?|kick(?:s|ed)? off) (?:[\w-]+ ){0,3}?(?:exercises|manoeuvres|maneuvers)\b|\bpracti[sc](?:e|es|ed|ing)\b|\btrain(?:s|ed|ing)? (?:for|in preparation)\b", True),
     ("deployment", "present", r"\b(?:troops|soldiers|forces|warships|marines|paratroopers|battalions?|brigades?) (?:are|were) (?:now |already |reportedly |still |currently |also )?(?:operating |stationed |based |positioned |present )?(?:in|at|on|inside|near)\b(?! (?:the |a )?(?:way|move|alert|standby|trial|strike|track|record|course|board|duty|holiday|leave|rise|ground|danger|trouble|talks|custody|hiding|shock|limbo|doubt|need|debt|despair|mourning|hospital|prison|jail|court|place|charge)\b)", True),
     ("deployment", "movement", r"\b(?:(?:transport|mov)(?:s|es|ed|ing)?|being (?:transported|moved)|movements?|(?<=on the )move|convoys?|columns?|spotted|sighted|seen|filmed|massing|amass(?:es|ed|ing)?|gather(?:s|ed|ing)|patrol(?:s|led|ling|ing)?)\b", True),
     ("deployment", "establish", r"\b(?:set(?:s|ting)? up|establish(?:es|ed|ing)?|creat(?:e|es|ed|ing)|buil[dt](?:s|ing)?)\b(?: [\w-]+){0,4}? (?:bases?|observation (?:posts?|points?)|(?:military|army|security) (?:posts?|points?|checkpoints?)|outposts?|barracks|checkpoints?)\b", True),
-    ("deployment", "presence", r"\b(?:increas|boost|expand|strengthen|heighten|step(?:s|ped|ping)? up)\w* (?:[\w-]+ ){0,3}?(?:military|naval|troop|army|armed|security) presence\b", False),
+    ("deployment", "presence", r"\b(?:(?:increas|boost|expand|strengthen|heighten|reinforc)\w*|(?:step|ramp|beef|build)(?:s|ed|ped|ping|ing)? up) (?:[\w-]+ ){0,3}?(?:military|naval|troop|army|armed|security) presence\b", False),
     ("deployment", "coalition", r"\bjoin(?:s|ed|ing)? (?:a |the )?(?:[\w.-]+ ){0,2}(?:coalition|task force|naval force|maritime (?:force|alliance|coalition|mission)|mission)\b", True),
 ]
 
@@ -300,7 +300,7 @@ TROOP_WORDS = rxc(r"\b(?:troops|warships?|carrier|soldiers|marines|forces)\b")
 AIR_SUBJ = rxc(r"\b(?:aircraft|planes|drones|jets|warplanes|bombers|uss|hms|navy|ships?)\b")
 MOBIL_ASSET = rxc(r"\b(?:reservists|reserves|troops|soldiers|forces|men|army|military|conscripts|jets|fighters|aircraft|units|recruits|personnel|warplanes|air defen[cs]e|nuclear|navy|idf|division|brigade|battalion|corps)\b")
 BOLSTER_OBJ = rxc(r"\b(?:presence|defen[cs]es?|forces|military|troops|navy|naval|posture)\b")
-DRILL_CIVIL = rxc(r"\b(?:fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
+DRILL_CIVIL = rxc(r"\b(?:(?<!live )(?<!live-)fire|oil|gas|well|wells|earthquake|evacuation|school|uranium|lithium|minerals?|mining|water|drilling|exploration)\b")
 MILITARY = rxc(r"\bmilitary\b")
 MILITARY_WORD = rxc(r"\b(?:military|observation|army)\b")
 
@@ -349,7 +349,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
     if cue == "deploy":
         return not ASSET.search(low)
     if cue == "arrive":
-        if w.startswith(("position", "station", "build", "bolster", "reinforc", "mass", "mov")):
+        if w.startswith(("position", "station", "build", "bolster", "reinforc", "mass", "mov", "assembl")):
             if not w.startswith(("bolster", "reinforc")) and not ASSET.search(low):
                 return True
             return w.startswith("bolster") and not BOLSTER_OBJ.search(low[b:b + 50])

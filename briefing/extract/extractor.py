@@ -122,7 +122,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 kind = "caption" if mine and kind0 == "summary" and CAPTION.search(st) else kind0
                 sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
-        ctx = _Ctx()
+        ctx = _Ctx(title, summary)
         ctx.mentions = self._ments
         ctx.year = when.year if when else None
         self._mmemo = {}
@@ -263,6 +263,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         cues = [surface.lower()]
 
         if typ == "incident":
+            if cue in ("strike", "strike-bare") and ctx.labour() and not ev.FORCE.search(low[:a] + " " + low[b:]) \
+                    and not ev.DAMAGE.search(low[:a] + " " + low[b:]):
+                return None         # a walkout, in an item about labour action
             if cue in ("strike", "strike-bare") and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
             gated = trig is ctx.gated       # ev.dead's checks on the sentence before it all failed
@@ -390,7 +393,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 mc = THREAT_CONTENT.search(content)
                 if not mc:
                     return None
-                if re.search(r"\b(?:support|aid|help|solidarity|commitment|backing|assistance|funding)\b", content[:mc.start()]):
+                # a pledge of money or help ("pledged $5 billion toward rebuilding war-ravaged Gaza")
+                if re.search(r"\b(?:support|aid|help|solidarity|commitment|backing|assistance|funding|billions?|millions?|dollars|euros|pounds|rebuild\w*|reconstruct\w*|invest\w*|spend\w*|donat\w*)\b|[$\u20ac\u00a3]", content[:mc.start()]):
                     return None
                 # "economic consequences", "political retaliation": not force
                 if re.search(r"\b(?:economic|financial|political|diplomatic|legal|electoral|trade|commercial|humanitarian|health)\W+$", content[:mc.start()]):
@@ -435,13 +439,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         elif cue == "arrive":
             w = surface.lower()
             subj = low[toks[cs].start if cs < n else 0:a]
-            if w.startswith(("position", "station", "build", "bolster", "reinforc", "mass", "mov")):
+            if w.startswith(("position", "station", "build", "bolster", "reinforc", "mass", "mov", "assembl")):
                 if not ASSET.search(clause_low) and not w.startswith(("bolster", "reinforc")):
                     return None
                 if w.startswith("bolster") and not ev.BOLSTER_OBJ.search(low, b, b + 50):
                     return None
             elif not SEND_ASSET.search(subj) and not ev.AIR_SUBJ.search(subj):
                 return None
+            elif w.startswith("head") and PROJECTILE.search(low, max(0, a - 30), a):
+                return None     # missiles "heading for Israel": an attack coming, not forces sent
             elif CIVIL_SHIPS.search(subj) and not MILITARY_SEA.search(low):
                 return None     # "fewer ships sailed through the Red Sea": trade, not forces
         elif cue == "mobilise":

@@ -8,7 +8,7 @@ from .warm import rxc
 from datetime import datetime, timedelta
 
 from ..tagging import Event, Tagging
-from .lexicon import SEA_OF, SHIP, PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS
+from .lexicon import SEA_OF, SHIP, PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS, LABOUR_ACTION
 from .names import M
 from .text import tokens
 
@@ -125,7 +125,9 @@ def assemble(tax, found, ctx) -> Tagging:
 class _Ctx:
     """Names seen in the item, for theater fall-backs."""
 
-    def __init__(self):
+    def __init__(self, title: str = "", summary: str = ""):
+        self.text = f"{title}\n{summary}"
+        self._labour = None
         self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
         self.peoples: list[str] = []      # states named by a demonym ("Bolivian")
@@ -138,6 +140,12 @@ class _Ctx:
         self.year = None          # the item's year, when dated
         self.first_act = -1       # offset of the current sentence's first incident trigger
         self.gated = None         # the current sentence's first trigger that passed events.dead
+
+    def labour(self) -> bool:
+        """The item speaks of labour action (a union, a walkout, a 24-hour strike)."""
+        if self._labour is None:
+            self._labour = LABOUR_ACTION.search(self.text.lower()) is not None
+        return self._labour
 
     def add_lazy(self, si, s, violent: bool = False):
         """A sentence without a live trigger: tokenised only if a fall-back needs its places
