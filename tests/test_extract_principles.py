@@ -801,3 +801,32 @@ def test_exercises_and_forces_heading_somewhere_are_deployments(x, title, theate
 
 def test_missiles_heading_somewhere_are_not_a_deployment(x):
     assert x.tag("A destroyer shot down missiles heading for Haifa", "").types == ("incident",)
+
+
+@pytest.mark.parametrize("title,summary", [
+    ("Villagers celebrate carnival with their yearly street battle of tomatoes", ""),
+    ("Three leaders are targets of satirical floats at the spring parade", ""),
+    ("The minister's stinging attack on the central bank governor", ""),
+    ("Airline inquiry looks at engine damage after a bird strike", ""),
+    ("The broadcaster took down its article within the hour", ""),
+    ("Twelve dead in a fire at a furniture factory", ""),
+    ("The prime minister called the heavily bombed city 'a ruin' and proposed a new plan", ""),
+    ("Why the dam project threatens the delta, in five charts", ""),
+])
+def test_words_of_force_in_other_senses(x, title, summary):
+    assert x.tag(title, summary).types == ()
+
+
+def test_a_shooting_with_no_political_side_is_crime(x):
+    assert x.tag("Shooter kills six at a school, police say",
+                 "Provincial police said the shooter, a former student, was found dead.").types == ()
+    # a side named makes it an attack
+    assert x.tag("Militants kill six at a school, police say", "").types == ("incident",)
+
+
+def test_a_month_later_in_the_year_than_the_item_is_last_years(x):
+    # an item of February: "in June" is last June, background to today's news
+    assert x.tag("Talks resume", "Negotiations collapsed after the air strikes on Natanz in June.",
+                 "2026-02-17T09:00:00+00:00").types == ()
+    assert x.tag("Talks resume", "Negotiations collapsed after the air strikes on Natanz on Monday.",
+                 "2026-02-17T09:00:00+00:00").types == ("incident",)

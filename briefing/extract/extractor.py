@@ -28,7 +28,7 @@ from ..tagging import Event, Tagging
 from . import events as ev
 from .actors import ActorRules
 from .item import _Ctx, _ccues, _mk, _old, _parse_date, _st, assemble
-from .lexicon import PLACE_PREPS, STATE_FORCE, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
+from .lexicon import PLACE_PREPS, STATE_FORCE, NONSTATE_ARMED, SPEAKER_NOUNS, NOUN_ONLY, BOUND_WORDS, CAPTION, SANCTION, THREAT_CONTENT, RISK_WARN, DEPLOY_SPEC, ASSET, SEND_ASSET, AID, EXERCISE_MIL, MIL_ASSET
 from .names import M, NameFinder, name_tables
 from .numbers import fatalities
 from .places import PlaceRules
@@ -41,6 +41,9 @@ NATURE = rxc(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+FESTIVE = rxc(r"\b(?:carnivals?|festivals?|fiesta|parades?|re-?enact\w*|food fight|snowball fight|pillow fight|paintball|for fun|satir\w*|parody|video games?|board games?)\b")
+DESCRIBED = rxc(r"\W*(?:[\w-]+ )?(?:enclave|strip|territory|city|town|village|area|region|neighbou?rhood|district|country|capital|province|buildings?|homes?|houses?|hospitals?|streets?|ruins)\b")
+ATTRIBUTIVE = rxc(r"\b(?:the|a|an|this|that|its|their)\s+(?:heavily|badly|repeatedly|partly|partially|largely|much|often|already|once|long|relentlessly|constantly|[\w]+-)\s*$")
 CIVIL_SHIPS = rxc(r"\b(?:fewer|more|cargo|merchant|commercial|container|shipping|cruise|fishing|tanker|tankers|ferry|ferries)\b[\w ]{0,15}\b(?:ships?|vessels?|boats?)\b|^\W*(?:ships?|vessels?)\b")
 MILITARY_SEA = rxc(r"\b(?:warships?|navy|naval|military|destroyers?|frigates?|carriers?|submarines?|coast guard|marines)\b")
 # "the shelling of past winters", "the strikes of previous years": the act is dated after it
@@ -51,10 +54,10 @@ AS_CLAUSE = rxc(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
 AIRCRAFT = rxc(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
 PROJECTILE = rxc(r"\b(?:missiles?|rockets?|drones?|projectiles?|uavs?|shells?|barrage|salvo)\b")
 MISSILE_TEST = rxc(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
-_CRIME_WORDS = rxc("suspect|custody|motive|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
-CRIME = rxc(r"\b(?:suspects?|custody|motive|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
+_CRIME_WORDS = rxc("suspect|custody|motive|shooter|shooting|criminal|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
+CRIME = rxc(r"\b(?:suspects?|custody|motive|shooter|(?:school|mass|campus|workplace|mall|church) shooting|criminals?|crime network|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
 POLITICAL = rxc(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
-RESPONDERS = rxc(r"(?i)\b[\w-]+ (?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
+RESPONDERS = rxc(r"(?i)\b(?:[\w-]+ ){1,3}(?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
 # who clashes violently without a force word: crowds and police ("protesters clashed with police")
 CLASH_SIDES = rxc(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
 PLACE_AFTER_PREP = rxc(r"\b(?:in|near|at|outside|around|across)\s+(?:the\s+)?[A-Z]")
@@ -149,6 +152,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             trig.sort(key=lambda t: (t[2], ev.TYPE_ORDER[t[0]]))
             ctx.first_act = next((t[2] for t in trig if t[0] == "incident"), -1)
             prev_end = {}
+            last_cue = None         # the rule of the trigger behind found[-1]
             dropped = {}
             ctx_dropped = {}
             for t in trig:
@@ -156,7 +160,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 pe = prev_end.get(t[0])
                 prev_end[t[0]] = t[3]
                 if pe is not None and t[0] == "incident" and t[2] >= pe and len(st[pe:t[2]].split()) <= 3 and not re.search(r"[;:,.!?]", st[pe:t[2]]) and not (set(st[pe:t[2]].lower().split()) & BOUND_WORDS):
-                    if found and found[-1][0] == si and found[-1][1].cues and ev.find(found[-1][1].cues[0])[:1] and ev.find(found[-1][1].cues[0])[0][1] == "interception":
+                    # ("took down a salvo": what was intercepted, not a second act; "downed drone
+                    # destroys homes" is one)
+                    if found and found[-1][0] == si and last_cue == "interception" and (
+                            t[5].lower() in NOUN_ONLY or t[5].lower() in ("salvo", "salvos")):
                         continue
                     # "the risk of attacks targeting …": the first trigger was rejected (speculative,
                     # negated), the participle continuing it is the same act
@@ -177,6 +184,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     ctx.remember(t[0], t[3], self._last_agents)
                 for x in xs:
                     found.append((si, x, kind))
+                last_cue = t[1]
         if not found:
             return EMPTY
         if any(e.type == "incident" for _, e, _ in found) and self._plain_crime(f"{title}\n{summary}", found):
@@ -283,6 +291,16 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
             if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
                 return None
+            # a staged or mock fight ("the carnival's annual Battle of the Oranges", the "targets"
+            # of satirical floats): no force anywhere else in the sentence
+            if cue in ("clash", "fighting", "hit") and FESTIVE.search(low) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+                return None
+            # a participle describing a place, not an act reported now: "the heavily bombed enclave"
+            if surface[-2:].lower() == "ed" and DESCRIBED.match(low, b) and ATTRIBUTIVE.search(low, max(0, a - 25), a):
+                return None
+            # "targets of satirical floats": the noun, with no force after it
+            if surface.lower() in ("target", "targets") and low.startswith(" of ", b) and not ev.FORCE.search(low, b, b + 60):
+                return None
             # intercepting an aircraft near one's airspace is air policing, not force (an intercepted
             # missile, drone or rocket is an incident)
             if cue == "interception" and surface.lower().startswith("intercept") and AIRCRAFT.search(low) and not PROJECTILE.search(low):
@@ -355,7 +373,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 if cue == "hit" and surface.lower().startswith("enter") and not re.search(r"\b(?:tanks|troops|forces|soldiers|army|military|fighters|militants|gunmen)\b", low):
                     return None
-                if cue == "attack" and re.search(r"\b(?:verbal|personal|political|rhetorical)\b", low[max(0, a - 20):a]):
+                if cue == "attack" and re.search(r"\b(?:verbal|personal|political|rhetorical|stinging|scathing|blistering|withering|vitriolic|searing|scornful|sarcastic)\b", low[max(0, a - 20):a]):
                     return None
             if cue == "bomb-verb" and not self._verb_use(toks, ments, ti, te):
                 return None
@@ -385,6 +403,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     if te < n and toks[te].key in ("to", "not") :
                         return None
                 if cue == "threaten" and surface.lower() == "threatening":
+                    return None
+                # "Israel's annexation threatens Jordan": a thing that endangers, not a speaker
+                if cue == "threaten" and ti >= 2 and toks[ti - 2].poss and not toks[ti - 1].upper \
+                        and toks[ti - 1].key not in STATE_FORCE and toks[ti - 1].key not in NONSTATE_ARMED \
+                        and toks[ti - 1].key not in SPEAKER_NOUNS:
                     return None
                 content = low[b:b + 50]
                 if len(after) < 15 and not THREAT_CONTENT.search(after):

@@ -303,7 +303,8 @@ def _old(s: str, when: datetime) -> bool:
         return False
     for m in MONTH_ONLY.finditer(s):
         mon = MONTHS[m.group(1)[:3].lower()]
-        if mon < when.month and when.month - mon < 11:
+        # an earlier month this year; or one more than a month ahead, which is last year's
+        if (mon < when.month and when.month - mon < 11) or mon > when.month + 1:
             return True
     # "In November 2020": a month of an earlier year, or more than a month back this year
     for m in MONTH_YEAR.finditer(s):
