@@ -830,3 +830,23 @@ def test_a_month_later_in_the_year_than_the_item_is_last_years(x):
                  "2026-02-17T09:00:00+00:00").types == ()
     assert x.tag("Talks resume", "Negotiations collapsed after the air strikes on Natanz on Monday.",
                  "2026-02-17T09:00:00+00:00").types == ("incident",)
+
+
+@pytest.mark.parametrize("title,summary", [
+    ("An activist was shot dead early this year, police now say", ""),
+    ("Soldiers raided the village two months ago, the report says", ""),
+    ("Attacks on clinics and patient deaths rose as the talks dragged on", ""),
+    ("Kyiv needs more shells in its fight against Russia", ""),
+    ("The envoy said the council must stop the army's shelling of the city", ""),
+])
+def test_acts_dated_back_trends_and_campaigns_are_not_new_events(x, title, summary):
+    assert "incident" not in x.tag(title, summary).types
+
+
+@pytest.mark.parametrize("title", [
+    "Gunmen surged into three border towns overnight",
+    "The death toll from the strikes on Rafah has risen to 40",
+    "Gunmen stormed the market, which had been attacked two years ago",
+])
+def test_still_new_events(x, title):
+    assert x.tag(title, "").types == ("incident",)

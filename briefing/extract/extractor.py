@@ -47,6 +47,10 @@ ATTRIBUTIVE = rxc(r"\b(?:the|a|an|this|that|its|their)\s+(?:heavily|badly|repeat
 CIVIL_SHIPS = rxc(r"\b(?:fewer|more|cargo|merchant|commercial|container|shipping|cruise|fishing|tanker|tankers|ferry|ferries)\b[\w ]{0,15}\b(?:ships?|vessels?|boats?)\b|^\W*(?:ships?|vessels?)\b")
 MILITARY_SEA = rxc(r"\b(?:warships?|navy|naval|military|destroyers?|frigates?|carriers?|submarines?|coast guard|marines)\b")
 # "the shelling of past winters", "the strikes of previous years": the act is dated after it
+# dated after the act to more than a week back: "gunned down early this year", "two months ago"
+DATED_AFTER = rxc(r"^(?:(?!\b(?:which|that|who|one|ones|like|mirrors?|echo\w*|compared|recall\w*|remind\w*)\b).)*?\b(?:last (?:year|month|summer|winter|spring|autumn|fall)|(?:early|earlier|late|later) (?:this|last) year|(?:a|one|two|three|four|five|six|several|many|\d+) (?:months?|years?|decades?) (?:ago|earlier))\b")
+# a trend, not an act: "attacks and civilian deaths rose as the talks dragged on"
+TREND_AFTER = rxc(r"^\W*(?:[\w'-]+ ){0,4}?(?:have |has )?(?:rose|risen|increased|surged|soared|doubled|tripled|declined|climbed|grew|grown|spiked)\b(?! (?:into|in|across|through|toward|towards|onto|past|over|forward|out)\b)")
 PAST_AFTER = rxc(r"\W*(?:of|in|during) (?:the )?(?:past|previous|last|earlier|former|bygone) (?:\w+ )?(?:years?|winters?|summers?|springs?|autumns?|months?|decades?|wars?|conflicts?)\b")
 CREDIT_ONLY = rxc(r"\((?:[^()]*(?:getty|photo|reuters|afp|\bap\b|epa|images|via|handout|supplied|file)[^()]*)\)\s*$", re.I)
 CAMPAIGN_VERBS = frozenset(("bombs", "bomb", "pounds", "pound", "shells", "shell", "bombards", "bombard"))
@@ -280,7 +284,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             if ev.speculative(before) or not gated and (
                     ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) or ev.hypothetical(sent_before)):
                 return None
-            if ev.background(before) or (not gated and ev.background(sent_before[-30:])) or PAST_AFTER.match(low, b):
+            if ev.background(before) or (not gated and ev.background(sent_before[-30:])) or PAST_AFTER.match(low, b) \
+                    or DATED_AFTER.match(after, 0, 60):
+                return None
+            if TREND_AFTER.match(after) and not re.search(r"\b(?:toll|tally|count|number)\b", low):
                 return None
             # an act dated to an earlier year: "the 2020 Nova Scotia mass shooting"
             y = YEAR_BEFORE.search(sent_before[-40:]) if ctx.year and (" 19" in sent_before or " 20" in sent_before) else None
