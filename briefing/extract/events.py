@@ -322,7 +322,7 @@ def dead(t, low: str, has_actor: bool) -> bool:
         if speculative(pre, 25) or AFTER_SPEC.match(low[b:b + 30]) or background(pre[-30:]) or hypothetical(pre):
             return True
         if cue in WEAK_INCIDENT:
-            if cue == "killing" and KILLED_IN_WAR.search(low):
+            if cue == "killing" and ("war" in low or "conflict" in low) and KILLED_IN_WAR.search(low):
                 return True
             if sport(low):
                 return True

@@ -82,6 +82,16 @@ def _shipped() -> tuple:
     return t, name_tables(t)
 
 
+def _caption(st: str) -> bool:
+    """A photo caption (CAPTION), with substring tests first: most sentences have no credit in
+    brackets and do not start like a caption."""
+    if "(" not in st:
+        low = st[:40].lower()
+        if "file photo" not in st.lower() and not low.startswith(("a ", "an ", "handout", "screen", "file", "photo", "picture", "image", "locator")):
+            return False
+    return CAPTION.search(st) is not None
+
+
 class Extractor(NameFinder, ActorRules, PlaceRules):
     """Rules-based, explainable event extractor. ``Extractor(taxonomy).tag(title, summary)``.
     Names: names.py; who: actors.py; where: places.py; item level: item.py; triggers: events.py."""
@@ -96,6 +106,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         self._ctx_drop = False
         self._span_cache: tuple = (None, [], [])
         self._mmemo: dict = {}
+        self._low: tuple = (None, "")
         self._init_names(tables)
         save_warm()
 
@@ -126,7 +137,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 end = off + len(st)
                 mine = [(t[0], t[1], t[2] - off, t[3] - off, t[4], t[5]) for t in trigs if off <= t[2] < end]
                 # a photo caption (only matters for a sentence that has a trigger)
-                kind = "caption" if mine and kind0 == "summary" and CAPTION.search(st) else kind0
+                kind = "caption" if mine and kind0 == "summary" and _caption(st) else kind0
                 sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
         ctx = _Ctx(title, summary)
@@ -137,6 +148,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             violent = bool(trig)
             if trig:
                 low = st.lower()
+                self._low = (st, low)       # the same string object for _event (sport() memo)
                 has_actor = self.may_name_actor(low, st)
                 # the first trigger that passes the gate: _event need not repeat the gate's
                 # sentence-level checks for it
@@ -257,7 +269,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         cs, ce = _clause(s, toks, ti, te)
         bs = cs - 1 if cs > 0 and toks[cs - 1].key in BOUND_WORDS else cs
         before = s[toks[bs].start if bs < n else a:a].lower() if bs < ti else ""
-        low = s.lower()
+        low = self._low[1] if self._low[0] is s else s.lower()
         sent_before = low[:a]
         # rejected by its context (negated, stopped, speculative, background): an act coordinated
         # with it ("after months of bombardments and ground operations") shares that context
@@ -285,7 +297,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     ev.speculative(sent_before, 25) or ev.AFTER_SPEC.match(low[b:b + 30]) or ev.hypothetical(sent_before)):
                 return None
             if ev.background(before) or (not gated and ev.background(sent_before[-30:])) or PAST_AFTER.match(low, b) \
-                    or DATED_AFTER.match(after, 0, 60):
+                    or (("ago" in after or "last" in after or "year" in after or "earlier" in after) and DATED_AFTER.match(after, 0, 60)):
                 return None
             if TREND_AFTER.match(after) and not re.search(r"\b(?:toll|tally|count|number)\b", low):
                 return None
@@ -334,7 +346,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 # a war's cumulative toll or ruin ("a yearlong war that killed thousands and left
                 # widespread destruction"): context, like background
-                if (cue == "killing" and ev.KILLED_IN_WAR.search(low)) or (cue == "hit" and ev.KILLED_IN_WAR.search(low, 0, a)):
+                if ("war" in low or "conflict" in low) and ((cue == "killing" and ev.KILLED_IN_WAR.search(low)) or (cue == "hit" and ev.KILLED_IN_WAR.search(low, 0, a))):
                     self._ctx_drop = True
                     return None
                 if cue == "seizure" and (SEIZED_GOODS.search(low, b, b + 40) or not SEIZED_PLACE.search(low, b, b + 60)):

@@ -12,7 +12,6 @@ from .syntax import _clause
 
 # fire across a border, or an exchange of fire: each side's fire lands on the other side
 BORDER_RX = rxc(r"\b(?:cross-border|across the (?:\w+ )?(?:border|frontier|boundary|blue line)|(?:exchang\w*|trad(?:e|es|ed|ing)) (?:of )?(?:heavy )?(?:fire|strikes|blows|rocket fire|gunfire)\b.{0,60}\b(?:border|frontier|blue line))\b", re.I)
-BORDERISH = rxc(r"border|frontier|boundary|blue line", re.I)   # cheap guard for the border rules
 ON_BORDER = rxc(r"\b(?:on|along|at|near) the (?:\w+ )?(?:border|frontier|blue line)\b", re.I)
 BORDER_WITH = rxc(r"\b(?:border|frontier|boundary)\s+(?:with|between)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # the states whose unnamed proxies ("an Iran-backed leader") threaten region-wide
@@ -137,7 +136,8 @@ class PlaceRules:
                 and any(m.prep in ("in", "at", "near", "on", "off", "inside", "outside") for m in after[1:]):
             after = after[1:]
         # the border named ("across the border with Lebanon") is not where the fire lands
-        if BORDERISH.search(s) and (not after or all(m.compound or BORDER_WITH.search(s[max(0, toks[m.i].start - 40):toks[m.i].start]) for m in after)):
+        sl = s.lower()
+        if ("border" in sl or "frontier" in sl or "boundary" in sl or "blue line" in sl) and (not after or all(m.compound or BORDER_WITH.search(s[max(0, toks[m.i].start - 40):toks[m.i].start]) for m in after)):
             bs = self._border_sides(s, toks, ments, ti, cs, ce if ce > te else n, agents)
             if bs:
                 return bs
