@@ -144,6 +144,9 @@ COVER = [
     "Gunmen targeted a bus", "Troops exchanged fire", "Forces downed two drones",
     "Two soldiers were killed", "Warplanes bomb the harbour",
     "Gunmen massacred the villagers", "Foreign troops are stationed in the north",
+    "Russia hammers Kharkiv", "Israel urged Hezbollah to pull back or face war",
+    "The carrier is heading to the Gulf", "Troops assemble near the border", "The navy holds exercises",
+    "Drones took down a balloon", "Ukraine ramps up its military presence in the Black Sea",
 ]
 
 
@@ -850,3 +853,12 @@ def test_acts_dated_back_trends_and_campaigns_are_not_new_events(x, title, summa
 ])
 def test_still_new_events(x, title):
     assert x.tag(title, "").types == ("incident",)
+
+
+@pytest.mark.parametrize("title,theater,actor", [
+    ("Russia hammers Kharkiv again", "Ukraine", "Russia"),
+    ("Russia tells Ukraine to withdraw or face a new offensive", "Ukraine", "Russia"),
+])
+def test_hammering_and_ultimatums(x, title, theater, actor):
+    t = x.tag(title, "")
+    assert t.theaters == (theater,) and t.actors == (actor,)

@@ -48,12 +48,12 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
     ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|" + AFTER_FORCE + r"storm\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|(?<!legitimate )(?<!potential )(?<!possible )(?<!future )\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|(?<!legitimate )(?<!potential )(?<!possible )(?<!future )\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bhammer(?:s|ed|ing)\b(?! (?:out|home|away)\b)|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
     ("threat", "vow", r"\bvow(?:s|ed|ing)?\b|\bpledg(?:es|ed)\b|\bpromis(?:es|ed)\b|\bsw(?:ear|ears|ore|orn) (?:to|revenge)\b|\bhint(?:s|ed)? at\b", True),
-    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b|\bexpect (?:a |an |our |its |their )?(?:[\w-]+ )?(?:retaliation|response|revenge|consequences)\b", False),
+    ("threat", "ultimatum", r"\bpay (?:a |the |an )?(?:heavy |high |very heavy |steep )?price\b|\bcalls? on [\w' ]{1,30} to (?:surrender|lay down (?:their|its) (?:arms|weapons))\b|\bready to (?:strike|attack|act militarily|take (?:the )?fight)\b|\b(?:attacks|strikes|operations) (?:won't|will not|would not) (?:stop|end|cease)\b|\b(?:war|fighting|attacks|strikes|operations) will (?:continue|go on|spread|expand)\b|\bwill (?:retaliate|hit back|strike back)\b|(?<=in )full swing\b|\bright to (?:strike|attack|respond|retaliate|hit|target|act)\b|\bexpect (?:a |an |our |its |their )?(?:[\w-]+ )?(?:retaliation|response|revenge|consequences)\b|\bor face (?:a |an |the )?(?:possible |potential |certain )?(?:[\w.-]+ ){0,2}?(?:attacks?|strikes?|military action|force|war|retaliation|bombing|offensive|invasion)\b", False),
     # ---- deployment -----------------------------------------------------------------------------
     ("deployment", "deploy", r"\b(?:re)?deploy(?:s|ed|ing|ment|ments)?\b", True),
     ("deployment", "send", r"\b(?:send(?:s|ing)?|sent|dispatch(?:es|ed|ing)?)\b(?! packing)", True),
@@ -126,7 +126,8 @@ STEMS = """strik airstrik struck attack counterattack counter-attack counteroffe
     call-up callup called_to_serve alert scrambl readiness prepar drill exercis manoeuv maneuv war_game practi
     train_for trains_for trained_for training_for train_in trained_in training_in transport being_moved
     convoy column spotted sighted seen filmed amass gather patrol set_up setting_up sets_up establish
-    creat built presence troops_are troops_were soldiers_are soldiers_were forces_are forces_were warships_are warships_were marines_are marines_were paratroopers_are paratroopers_were battalion brigade join""".split()
+    creat built presence assembl hammer or_face head_to heads_to headed_to heading_to head_for heads_for headed_for
+    heading_for head_toward heads_toward headed_toward heading_toward head_towards heads_towards headed_towards heading_towards troops_are troops_were soldiers_are soldiers_were forces_are forces_were warships_are warships_were marines_are marines_were paratroopers_are paratroopers_were battalion brigade join""".split()
 STEMS = [w.replace("_", " ") for w in STEMS]
 
 
@@ -262,10 +263,10 @@ SPORT = rxc(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|innings|wicke
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
 # is the consequence (a humanitarian feature, a court case), the act is background
-ASIDE = rxc(r"\b(?:(?:(?:have|has|had) fled|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
+ASIDE = rxc(r"\b(?:(?:(?:have|has|had) fled|displaced by|lost (?:\w+ ){0,6}in|fallout (?:from|of))(?: (?!as\b|after\b|while\b|when\b|amid\b)[\w'-]+){0,3}|(?:arrest\w* (?:\w+ ){0,4}(?:over|for|in connection with)|jailed (?:\w+ ){0,4}(?:over|for)|counts? of|sentenc\w* (?:\w+ ){0,4}to|charged (?:over|with|in connection with)|convicted (?:of|over)|sentenced (?:for|over)|trial (?:over|for)|accused of|suspected of|(?:in)?capable of|(?:in)?ability to|capacity to|unable to)\b[^.;:]{0,40})\s*$")
 
 
-_ASIDE_WORDS = rxc("fled|displaced|lost|fallout|arrest|jailed|charged|convicted|sentenc|trial|accused|"
+_ASIDE_WORDS = rxc("fled|displaced|lost|fallout|arrest|jailed|charged|count|convicted|sentenc|trial|accused|"
                           "suspected|capab|abilit|capacity|unable")
 
 

@@ -41,6 +41,7 @@ NATURE = rxc(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?
                     r"floods?|avalanches?|landslides?|wildfires?|bushfires?|tsunamis?|heatwaves?)\b")
 
 EMPTY = Tagging()
+TELL_VERBS = frozenset("tell tells told call calls called urge urges urged warn warns warned give gives gave order orders ordered demand demands demanded".split())
 FESTIVE = rxc(r"\b(?:carnivals?|festivals?|fiesta|parades?|re-?enact\w*|food fight|snowball fight|pillow fight|paintball|for fun|satir\w*|parody|video games?|board games?)\b")
 DESCRIBED = rxc(r"\W*(?:[\w-]+ )?(?:enclave|strip|territory|city|town|village|area|region|neighbou?rhood|district|country|capital|province|buildings?|homes?|houses?|hospitals?|streets?|ruins)\b")
 ATTRIBUTIVE = rxc(r"\b(?:the|a|an|this|that|its|their)\s+(?:heavily|badly|repeatedly|partly|partially|largely|much|often|already|once|long|relentlessly|constantly|[\w]+-)\s*$")
@@ -368,7 +369,7 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 armed = force or CLASH_SIDES.search(low)
                 if not force and nxt == "to" and surface.lower().startswith("battle"):
                     return None
-                if not armed and (nxt in ("over", "about") or (cue == "clash" and OVER_ISSUE.search(low, b, b + 80))):
+                if not armed and (nxt in ("over", "about") or (cue == "clash" and OVER_ISSUE.match(low, b, b + 80))):
                     return None
                 if cue == "clash" and not armed and not any(m.e.actor or m.e.demonym for m in ments) \
                         and not PLACE_AFTER_PREP.search(s):
@@ -445,6 +446,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
             speaker = self._speaker(s, toks, ments, ti, cs, kind)
             expecter = None
+            if surface[:7].lower() == "or face":
+                # "X tells / calls on / urges Y to … or face an attack": X threatens, Y is threatened
+                tv = next((k for k in range(ti) if toks[k].key in TELL_VERBS), None)
+                if tv is None:
+                    return None
+                subj = [m for m in ments if m.j <= tv and (m.e.actor or m.e.demonym) and not m.modifier]
+                told = [m for m in ments if tv < m.i < ti and m.state and not m.modifier]
+                speaker = [subj[-1]] if subj else None
+                expecter = told[0] if told else None
             if speaker and surface.lower().startswith("expect") and all(
                     toks[k].key in ("should", "must", "will", "would", "can", "could", "to", "now") for k in range(speaker[0].j, ti)):
                 # "X said Iran should expect retaliation": Iran is the target, the speaker is X
@@ -488,8 +498,8 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                     return None
             elif not SEND_ASSET.search(subj) and not ev.AIR_SUBJ.search(subj):
                 return None
-            elif w.startswith("head") and PROJECTILE.search(low, max(0, a - 30), a):
-                return None     # missiles "heading for Israel": an attack coming, not forces sent
+            elif w.startswith("head") and (PROJECTILE.search(low, max(0, a - 30), a) or not SEND_ASSET.search(subj)):
+                return None     # missiles "heading for Israel" (an attack coming), planes heading home
             elif CIVIL_SHIPS.search(subj) and not MILITARY_SEA.search(low):
                 return None     # "fewer ships sailed through the Red Sea": trade, not forces
         elif cue == "mobilise":
