@@ -862,3 +862,30 @@ def test_still_new_events(x, title):
 def test_hammering_and_ultimatums(x, title, theater, actor):
     t = x.tag(title, "")
     assert t.theaters == (theater,) and t.actors == (actor,)
+
+
+@pytest.mark.parametrize("title,summary", [
+    ("India and Pakistan meet in a World Cup clash in Ahmedabad", ""),
+    ("Fans arrested after clashes before the league game", ""),
+    ("The senator clashed with the governor in a heated debate", ""),
+    ("The former president clashes with the judge in his fraud case", ""),
+    ("Fire at a chemical plant kills nine", ""),
+    ("Dozens killed in fire at a rehab centre", ""),
+    ("Postman seriously injured in dog attack", ""),
+    ("Surfer killed in shark attack off the coast", ""),
+    ("Officials warn of a population explosion of feral pigs", ""),
+    ("Militias are making a killing off smuggling", ""),
+    ("A shooting star lit up the night sky", ""),
+    ("The candidate faces a barrage of lawsuits", ""),
+    ("The minister battles for trust amid a scandal", ""),
+    ("Customs officers intercepted wildlife products at the port", ""),
+    ("Businesses hit by review-bombing over their posts", ""),
+    ("The army wants 20,000 assault rifles", ""),
+])
+def test_more_words_of_force_in_other_senses(x, title, summary):
+    assert x.tag(title, summary).types == ()
+
+
+def test_police_clashing_with_marchers_is_still_an_incident(x):
+    assert x.tag("Police clash with rival supporters during a march in London", "").types == ("incident",)
+    assert x.tag("Troops clashed with militants near the border", "").types == ("incident",)

@@ -42,6 +42,9 @@ NATURE = rxc(r"\b(?:lightning|earthquakes?|quakes?|storms?|hurricanes?|typhoons?
 
 EMPTY = Tagging()
 TELL_VERBS = frozenset("tell tells told call calls called urge urges urged warn warns warned give gives gave order orders ordered demand demands demanded".split())
+DISPUTE = rxc(r"\b(?:debates?|debating|moderat\w+|campaign trail|primary|caucus|town hall|hearing|testif\w*|lawsuit|courtroom)\b")
+CLASH_CIVIL = rxc(r"\W*(?:with|between) (?:[\w'.-]+ ){0,3}?(?:judges?|courts?|governor|senators?|congress\w*|lawmakers|legislators|parliament|un|united nations|eu|european union|leaders|officials|ministers?|president|prime minister|chancellor|regulators|critics|unions?|party|candidates?|media|journalists|reporters|moderators?|hosts?|board|bosses)\b")
+INTERCEPTED_GOODS = rxc(r"\b(?:cocaine|drugs?|narcotics|heroin|cannabis|contraband|cigarettes|goods|products|wildlife|ivory|shipments?|parcels?|packages?|smuggl\w*|migrants|calls|communications|emails|messages|cash|passes|pass|ball)\b")
 FESTIVE = rxc(r"\b(?:carnivals?|festivals?|fiesta|parades?|re-?enact\w*|food fight|snowball fight|pillow fight|paintball|for fun|satir\w*|parody|video games?|board games?)\b")
 DESCRIBED = rxc(r"\W*(?:[\w-]+ )?(?:enclave|strip|territory|city|town|village|area|region|neighbou?rhood|district|country|capital|province|buildings?|homes?|houses?|hospitals?|streets?|ruins)\b")
 ATTRIBUTIVE = rxc(r"\b(?:the|a|an|this|that|its|their)\s+(?:heavily|badly|repeatedly|partly|partially|largely|much|often|already|once|long|relentlessly|constantly|[\w]+-)\s*$")
@@ -59,9 +62,9 @@ AS_CLAUSE = rxc(r"(?:^|\W)(?:as|while)\s+(?:[\w'-]+\s+){1,3}$", re.I)
 AIRCRAFT = rxc(r"\b(?:fighter jets?|jets?|aircraft|bombers?|planes?|airliners?|spy planes?|reconnaissance)\b")
 PROJECTILE = rxc(r"\b(?:missiles?|rockets?|drones?|projectiles?|uavs?|shells?|barrage|salvo)\b")
 MISSILE_TEST = rxc(r"\binto (?:the )?(?:\w+ )?(?:sea|waters|ocean)\b|\btest(?:s|ed|ing)?\b|\btest-fir\w*|\blaunching drill\b")
-_CRIME_WORDS = rxc("suspect|custody|motive|shooter|shooting|criminal|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
-CRIME = rxc(r"\b(?:suspects?|custody|motive|shooter|(?:school|mass|campus|workplace|mall|church) shooting|criminals?|crime network|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
-POLITICAL = rxc(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|politic\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
+_CRIME_WORDS = rxc("suspect|custody|motive|shooter|manhunt|jury|shooting|criminal|year-old|knife|stabb|robber|burglar|murder|homicide|domestic")
+CRIME = rxc(r"\b(?:suspects?|custody|motive|shooter|manhunt|jury|(?:school|mass|campus|workplace|mall|church) shooting|criminals?|crime network|(?:\d+|\w+)-year-old (?:man|woman|boy|girl|male|female|suspect|teen)|knife|stabb\w+|robber\w*|burglar\w*|murder\w*|homicide|domestic)\b")
+POLITICAL = rxc(r"\b(?:terror\w*|militant\w*|extremis\w*|jihad\w*|insurg\w*|separatis\w*|islamist\w*|nationalis\w*|sectarian|political\w*|hate crime|soldiers?|troops|army|military|settlers?|occupation|checkpoint|rebels?|war|wars|airstrikes?|bomb\w*|missiles?|rockets?|drones?|shell\w*|gunmen|assassin\w*|protest\w*)\b")
 RESPONDERS = rxc(r"(?i)\b(?:[\w-]+ ){1,3}(?:police|authorities|prosecutors|investigators|officials|media|state media|news agency)\b")
 # who clashes violently without a force word: crowds and police ("protesters clashed with police")
 CLASH_SIDES = rxc(r"\b(?:police|policemen|riot|security|protesters|demonstrators|rioters|crowds?|mobs?|fans|supporters|residents|villagers|tribes(?:men)?|gangs?|clans?|youths|settlers|students)\b")
@@ -325,8 +328,15 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             # missile, drone or rocket is an incident)
             if cue == "interception" and surface.lower().startswith("intercept") and AIRCRAFT.search(low) and not PROJECTILE.search(low):
                 return None
+            # customs or police stopping goods or calls: "wildlife products were intercepted"
+            if cue == "interception" and surface.lower().startswith("intercept") and not PROJECTILE.search(low) \
+                    and INTERCEPTED_GOODS.search(low):
+                return None
             # a missile test: fired "into the sea", a "test" launch (a show of force, not an attack)
             if cue == "fire" and MISSILE_TEST.search(clause_low):
+                return None
+            # a blaze: "Fire at coal firm office kills 26", "killed in a fire at a rehab centre"
+            if cue == "fire" and surface[:5].lower() == "fire " and (a == 0 or re.search(r"\b(?:in|of|by|after|from)\W*$", low[max(0, a - 8):a])):
                 return None
             # an industrial or traffic accident: a boiler, a gas tank, a transformer exploding
             if cue == "explosion" and ev.accident(clause_low) and not ev.WEAPON.search(low):
@@ -374,6 +384,10 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if cue == "clash" and not armed and not any(m.e.actor or m.e.demonym for m in ments) \
                         and not PLACE_AFTER_PREP.search(s):
                     return None
+            if cue in ("clash", "fighting") and not ev.FORCE.search(low[:a] + " " + low[b:]) and (ev.sport(low) or DISPUTE.search(low)):
+                return None     # a match, a debate, a court hearing: "clashes before the game"
+            if cue == "clash" and CLASH_CIVIL.match(low, b) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+                return None     # "clashed with the judge / the UN / the governor": a dispute
             if cue == "clash":
                 names = [m for m in ments if cs <= m.i < (ce if ce > te else n) and not (m.e.place and m.prep in PLACE_PREPS) and not m.poss]
                 if names and any(m.i >= ti for m in names) and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
