@@ -889,3 +889,12 @@ def test_more_words_of_force_in_other_senses(x, title, summary):
 def test_police_clashing_with_marchers_is_still_an_incident(x):
     assert x.tag("Police clash with rival supporters during a march in London", "").types == ("incident",)
     assert x.tag("Troops clashed with militants near the border", "").types == ("incident",)
+
+
+@pytest.mark.parametrize("title,summary,theaters", [
+    ("Rockets fired towards the US embassy in Baghdad", "", ("Iraq",)),
+    ("French warship intercepts drones", "The frigate in the Red Sea downed two drones.", ("Red Sea",)),
+    ("Why has London sent a British destroyer?", "The ship was sent to the eastern Mediterranean.", ("Eastern Mediterranean",)),
+])
+def test_the_owner_of_forces_or_a_target_is_not_where_the_force_is(x, title, summary, theaters):
+    assert x.tag(title, summary).theaters == theaters

@@ -103,7 +103,7 @@ class PlaceRules:
         """The state named as the subject in front of an interception ("Ukraine downs …")."""
         n = len(toks)
         subj = [m for m in ments if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.prep is None and not m.modifier and m.e.actor and m.e.place
-                and not m.poss and not (m.j < n and toks[m.j].key in MOBILE_FORCE)]
+                and not m.poss and not (m.j < n and (toks[m.j].key in MOBILE_FORCE or toks[m.j].key in OWNED))]
         return (subj[-1].e.home or subj[-1].e.place) if subj else None
 
     def _incident_place(self, s, toks, ments, ti, te, cs, ce, agents, cue=""):
@@ -125,14 +125,19 @@ class PlaceRules:
                 if seas:
                     return [seas[0].e.place]
             # the interceptor named in front ("Ukraine downs drones launched by Russia"), else the agent
+            # (not the home of a warship or jets: they intercept wherever they are)
             home = self._interceptor(toks, ments, ti, cs) or \
-                next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
+                next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)
+                      and not (a.j < n and (toks[a.j].key in MOBILE_FORCE or toks[a.j].key in OWNED))), None)
             if home:
                 return [home]
+            if SHIP.search(s):
+                return [None]   # a ship's interception: where the ship is, not where the missile was aimed
         after = self._precise(self._places_after(s, toks, ments, te, ce if ce > te else n))
         # the owner of what is hit ("a US base in Syria", "Israeli positions near X") is not
         # where it is when a place is named after it
-        if len(after) > 1 and after[0].prep is None and after[0].j < n and toks[after[0].j].key in OWNED \
+        if len(after) > 1 and after[0].prep in (None, "towards", "toward", "at", "on", "against") and after[0].j < n \
+                and toks[after[0].j].key in OWNED \
                 and any(m.prep in ("in", "at", "near", "on", "off", "inside", "outside") for m in after[1:]):
             after = after[1:]
         # the border named ("across the border with Lebanon") is not where the fire lands
@@ -238,6 +243,13 @@ class PlaceRules:
                 return "Middle East"
         return home
 
+    @staticmethod
+    def _owner(toks, m) -> bool:
+        """A state named in front of its forces ("a US strike group", "Israeli troops"): whose
+        they are, not where they go."""
+        return m.prep is None and m.j < len(toks) and (toks[m.j].key in MOBILE_FORCE or toks[m.j].key in OWNED
+                                                       or toks[m.j].key in ("strike", "carrier", "navy", "naval"))
+
     def _deploy_place(self, s, toks, ments, ti, te, cs, ce, agents, cue, ctx):
         n = len(toks)
         home = next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)), None)
@@ -253,7 +265,8 @@ class PlaceRules:
             ps = self._places_after(s, toks, ments, te, ce if ce > te else n, preps={"in", "near", "off", "around", "along", "over", "with"}, direct=False)
             return self._sea(ps[0], s) if ps else home
         ps = self._precise([m for m in self._places_after(s, toks, ments, te, ce if ce > te else n,
-                                            preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents])
+                                            preps={"to", "in", "into", "near", "off", "toward", "towards", "at", "across", "along", "around", "through", "within", "of"}) if m not in agents
+                            and not self._owner(toks, m)])
         if not ps:
             # "at a Russian military training site": a facility named by its country's demonym
             # (or by its forces: "a Russian military training site")
@@ -262,7 +275,8 @@ class PlaceRules:
             if fac is not None and (fac.e.demonym or fac.e.home):
                 return fac.e.demonym or fac.e.home
             ps = [m for m in ments if m.e.place and not m.modifier and not m.compound and m not in agents and m.prep not in ("from",)
-                  and not (m.e.actor and m.prep is None and m.i < ti)]
+                  and not (m.e.actor and m.prep is None and m.i < ti)
+                  and not self._owner(toks, m)]
         if ps:
             m = ps[0]
             # warships sent "to Israel" are positioned off its coast: ships do not land
