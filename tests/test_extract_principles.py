@@ -898,3 +898,14 @@ def test_police_clashing_with_marchers_is_still_an_incident(x):
 ])
 def test_the_owner_of_forces_or_a_target_is_not_where_the_force_is(x, title, summary, theaters):
     assert x.tag(title, summary).theaters == theaters
+
+
+def test_who_reports_an_act_is_not_its_actor(x):
+    t = x.tag("Health officials in Gaza report 40 deaths after Israeli strikes on Rafah", "")
+    assert t.actors == ("Israel",)
+    assert "Ukraine" not in x.tag("Ukraine reports the biggest Russian drone attack on Kyiv", "").actors
+
+
+def test_armed_groups_named_by_their_own_names(x):
+    assert x.tag("Tehreek-e-Jihad Pakistan claims suicide attack on army post", "").actors == ("Tehreek-e-Jihad Pakistan",)
+    assert x.tag("Allied Democratic Forces kill 19 villagers in eastern Congo", "").actors == ("Allied Democratic Forces",)

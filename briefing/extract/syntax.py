@@ -29,7 +29,7 @@ def _linked(toks, j, ti) -> bool:
 
 
 ENDURE = frozenset("flee flees fled fleeing escape escapes escaped survive survives survived mourn mourns brace braces endure endures fear fears".split())
-_SAYS = frozenset(("says", "said", "say"))
+_SAYS = frozenset(("says", "said", "say", "reports", "reported"))
 _BACK = frozenset(("it", "its", "they", "their", "we", "our", "he", "his", "she", "her", "that", "has", "had", "have", "was", "were", "is", "are", "will", "would"))
 _BCACHE: dict[int, tuple] = {}
 _HARD_GAP = rxc(r'[;:"?!()]| - ')
