@@ -909,3 +909,18 @@ def test_who_reports_an_act_is_not_its_actor(x):
 def test_armed_groups_named_by_their_own_names(x):
     assert x.tag("Tehreek-e-Jihad Pakistan claims suicide attack on army post", "").actors == ("Tehreek-e-Jihad Pakistan",)
     assert x.tag("Allied Democratic Forces kill 19 villagers in eastern Congo", "").actors == ("Allied Democratic Forces",)
+
+
+@pytest.mark.parametrize("title,summary", [
+    ("At least 12 killed in blast at an illegal refinery", "The blaze spread to nearby homes."),
+    ("Man dies after restaurant shooting in the city centre", "Police said two men were injured."),
+    ("Groom kills three guests at his own wedding", ""),
+    ("Rescuers hit snags in bid to free trapped miners", ""),
+    ("Fans and police clash before the World Cup qualifier", ""),
+])
+def test_accidents_crime_and_sport(x, title, summary):
+    assert x.tag(title, summary).types == ()
+
+
+def test_a_refinery_struck_by_drones_is_still_an_incident(x):
+    assert x.tag("Ukrainian drones hit an oil refinery in Ryazan, causing a blast", "").types == ("incident",)

@@ -48,7 +48,7 @@ RULES: list[tuple[str, str, str, bool]] = [
     ("incident", "assassination", r"\bassassinat(?:e|es|ed|ion|ions)\b", False),
     ("incident", "abduction", r"\bkidnap(?:s|ped|ping|pings)?\b|\babduct(?:s|ed|ion|ions)?\b|\bhostage-taking\b|\btook (?:\w+ )?hostages?\b|\bhijack(?:s|ed|ing)?\b|\btakeover of (?:the )?(?:\w+ )?(?:ship|vessel|cargo|tanker)\b", False),
     ("incident", "seizure", r"\bseiz(?:e|es|ed|ing|ure)\b|\bcaptur(?:e|es|ed|ing)\b|\bstorm(?:s|ed|ing)\b|" + AFTER_FORCE + r"storm\b|\btakes? control\b|\btook control\b|\boverr(?:un|an)\b", True),
-    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|the (?:streets|road|shelves|headlines|brakes|jackpot)|a (?:record|wall|snag|milestone)|home)\b)|(?<!legitimate )(?<!potential )(?<!possible )(?<!future )\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bhammer(?:s|ed|ing)\b(?! (?:out|home|away)\b)|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
+    ("incident", "hit", r"(?:(?<=forces )|(?<=troops )|(?<=rebels )|(?<=jets )|(?<=army )|(?<=drones )|(?<=militants ))target\b|\bhit(?:s|ting)?\b(?! (?:out|back at|record|snags?|hurdles?|obstacles?|roadblocks?|turbulence|the (?:streets|road|shelves|headlines|brakes|jackpot|market)|a (?:record|wall|snag|milestone|hurdle|roadblock)|home)\b)|(?<!legitimate )(?<!potential )(?<!possible )(?<!future )\btarget(?:s|ed|ing)\b|\bpound(?:s|ed|ing)\b|\bhammer(?:s|ed|ing)\b(?! (?:out|home|away)\b)|" + AFTER_FORCE + r"pound\b|\bflatten(?:s|ed|ing)\b|\bdestr(?:oy|oys|oyed|oying|uction)\b|\bsank\b|\bsunk\b|\bsinks?\b|\brammed\b|\bramming\b|\bretaliat(?:es|ed|ing)\b|\benter(?:s|ed)?\b|\bpush(?:es|ed)? into\b|\bunder fire\b", True),
     # ---- threat ---------------------------------------------------------------------------------
     ("threat", "warn", r"\bwarn(?:s|ed|ing)?\b|\bcautions?\b", True),
     ("threat", "threaten", r"\bthreat(?:en|ens|ened|ening)\b|\bultimatums?\b", True),
@@ -179,7 +179,7 @@ POST_NEG = rxc(r"\b(?:is|are|was|were) (?:false|fake|untrue|a hoax)\b|\bdebunk\w
 BACKGROUND = rxc(r"\b(?:(?:a|one|two|three|several|\d+) (?:years?|months?|decades?) of|(?<![\w-] )(?:years|months|decades) of|since|before|prior to|ago|earlier|previously|(?:the |its |their )?(?:last|previous|past|former)|(?:surge|uptick|rise|increase|spike|decline|drop|wave|string|spate) (?:in|of)|anniversary|remember(?:s|ed|ing)?|commemorat\w*|memorial|legacy|history of|years of|decades of|memories of|survivors? of)\b[^.;:,]{0,30}$")
 DISASTER = rxc(r"\b(?:storms?|hurricanes?|typhoons?|cyclones?|floods?|flooding|earthquakes?|quakes?|avalanches?|landslides?|mudslides?|wildfires?|bushfires?|blaze|house fire|volcan\w*|eruption|heatwave|heat|crash(?:es|ed)?|collisions?|accident(?:s|al)?|derail\w*|collapse[ds]?|disease|cholera|outbreak|overdoses?|drown\w*|famine|starvation|prison|custody|covid|virus|cancer|tornado(?:es)?|lightning|sinkhole|stampede|poisoning)\b")
 # what explodes by accident, and what makes an explosion an attack
-_ACCIDENT_WORDS = rxc("gas|propane|boiler|transformer|cylinder|leak|crash|collision|firework|furnace|tanker|batter|e-bike|vape|pressure cooker")
+_ACCIDENT_WORDS = rxc("gas|propane|boiler|transformer|cylinder|leak|crash|collision|firework|furnace|refiner|depot|factory|smelter|mine |mines|pipeline|unexploded|world war|tanker|batter|e-bike|vape|pressure cooker")
 
 
 def accident(text: str) -> bool:
@@ -187,7 +187,7 @@ def accident(text: str) -> bool:
     return _ACCIDENT_WORDS.search(text) is not None and ACCIDENT.search(text) is not None
 
 
-ACCIDENT = rxc(r"\b(?:gas (?:leak|cylinders?|canisters?|tanks?|explosion|blast|pipe\w*|station)|propane|boilers?|transformers?|cylinders?|leak\w*|crash\w*|collisions?|fireworks|furnace|tanker truck|fuel tanker|lithium batter(?:y|ies)|e-bike|vape|pressure cooker)\b")
+ACCIDENT = rxc(r"\b(?:gas (?:leak|cylinders?|canisters?|tanks?|explosion|blast|pipe\w*|station)|(?:blast|explosion|fire|blaze) (?:at|in|on) (?:an? |the )?(?:[\w-]+ ){0,2}?(?:refiner(?:y|ies)|depot|factory|smelter|mine|pipeline|plant)|(?:refinery|depot|factory|smelter|mine|pipeline) (?:blast|explosion|fire|blaze)|unexploded (?:bomb|shell|ordnance|mine)s?|world war (?:two|ii|2|one|i) (?:bomb|shell|mine)s?|propane|boilers?|transformers?|cylinders?|leak\w*|crash\w*|collisions?|fireworks|furnace|tanker truck|fuel tanker|lithium batter(?:y|ies)|e-bike|vape|pressure cooker)\b")
 WEAPON = rxc(r"\b(?:bomb\w*|attack\w*|strikes?|airstrikes?|drones?|missiles?|rockets?|shell\w*|mortars?|grenades?|ied|suicide|militants?|terror\w*|sabotage|saboteurs?|artillery|explosive devices?|detonated|planted)\b")
 
 
@@ -258,7 +258,7 @@ def speculative(before: str, window: int = 110) -> bool:
 
 
 AMID = rxc(r"\b(?:amid|amidst)\b[^.;:,]{0,30}$")
-SPORT = rxc(r"\b(?:cricket|football|soccer|rugby|tennis|golf|match|innings|wickets?|tournament|world cup|league|championship|goals?|striker|midfielder|coach|olympics?|nba|nfl|fifa|uefa|boxing|ufc|mma|f1|grand prix|playoffs?|season opener|batsman|bowler|quarterback|semi-final|final)\b")
+SPORT = rxc(r"\b(?:qualifiers?|cricket|football|soccer|rugby|tennis|golf|match|innings|wickets?|tournament|world cup|league|championship|goals?|striker|midfielder|coach|olympics?|nba|nfl|fifa|uefa|boxing|ufc|mma|f1|grand prix|playoffs?|season opener|batsman|bowler|quarterback|semi-final|final)\b")
 
 
 # the act as what people fled, what caused damage, what a suspect was arrested over: the news
