@@ -291,8 +291,9 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
         cues = [surface.lower()]
 
         if typ == "incident":
-            if cue in ("strike", "strike-bare") and ctx.labour() and not ev.FORCE.search(low[:a] + " " + low[b:]) \
-                    and not ev.DAMAGE.search(low[:a] + " " + low[b:]):
+            rest = low[:a] + " " + low[b:]      # the sentence without the trigger
+            if cue in ("strike", "strike-bare") and ctx.labour() and not ev.FORCE.search(rest) \
+                    and not ev.DAMAGE.search(rest):
                 return None         # a walkout, in an item about labour action
             if cue in ("strike", "strike-bare") and re.search(r"\b(?:union|unions|workers?|port|dock|rail|teachers?|nurses?|doctors?|staff|pay|wage|walkout|picket|suspend\w*|end\w*|call\w* off|hunger|general|national|strike action)\W+(?:\w+ )?$", low[max(0, a - 30):a]):
                 return None
@@ -312,11 +313,11 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
             self._ctx_drop = False
             # Nature or an accident as the subject ("lightning strikes", "an earthquake struck"):
             # not an act of force, whatever the verb's strength, unless a weapon is in the sentence.
-            if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+            if NATURE.search(low[max(0, a - 40):a]) and not ev.FORCE.search(rest):
                 return None
             # a staged or mock fight ("the carnival's annual Battle of the Oranges", the "targets"
             # of satirical floats): no force anywhere else in the sentence
-            if cue in ("clash", "fighting", "hit") and FESTIVE.search(low) and not ev.FORCE.search(low[:a] + " " + low[b:]):
+            if cue in ("clash", "fighting", "hit") and FESTIVE.search(low) and not ev.FORCE.search(rest):
                 return None
             # a participle describing a place, not an act reported now: "the heavily bombed enclave"
             if surface[-2:].lower() == "ed" and DESCRIBED.match(low, b) and ATTRIBUTIVE.search(low, max(0, a - 25), a):
@@ -375,8 +376,12 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 # people disagreeing, not forces fighting: "X clashed with Netanyahu over …",
                 # "border controls clash with an ideal", "police chiefs battle to restore trust"
                 nxt = toks[te].key if te < n else ""
-                force = ev.FORCE.search(low[:a] + " " + low[b:])
+                force = ev.FORCE.search(rest)
                 armed = force or CLASH_SIDES.search(low)
+                # a match, a debate or a hearing ("clashes before the game"), "clashed with the judge /
+                # the UN / the governor": no forces
+                if not force and (ev.sport(low) or DISPUTE.search(low) or (cue == "clash" and CLASH_CIVIL.match(low, b))):
+                    return None
                 if not force and nxt == "to" and surface.lower().startswith("battle"):
                     return None
                 if not armed and (nxt in ("over", "about") or (cue == "clash" and OVER_ISSUE.match(low, b, b + 80))):
@@ -384,10 +389,6 @@ class Extractor(NameFinder, ActorRules, PlaceRules):
                 if cue == "clash" and not armed and not any(m.e.actor or m.e.demonym for m in ments) \
                         and not PLACE_AFTER_PREP.search(s):
                     return None
-            if cue in ("clash", "fighting") and not ev.FORCE.search(low[:a] + " " + low[b:]) and (ev.sport(low) or DISPUTE.search(low)):
-                return None     # a match, a debate, a court hearing: "clashes before the game"
-            if cue == "clash" and CLASH_CIVIL.match(low, b) and not ev.FORCE.search(low[:a] + " " + low[b:]):
-                return None     # "clashed with the judge / the UN / the governor": a dispute
             if cue == "clash":
                 names = [m for m in ments if cs <= m.i < (ce if ce > te else n) and not (m.e.place and m.prep in PLACE_PREPS) and not m.poss]
                 if names and any(m.i >= ti for m in names) and all(m.e.akind == "leader" and not m.e.capital and m.e.name.split()[-1].lower() not in STATE_FORCE for m in names):
