@@ -36,7 +36,7 @@ _COMMON = frozenset("""the s is us new people south north east west united state
     northern southern eastern western central republic of and democratic arab islamic national forces force
     army party front movement group brigade brigades council government ministry defense defence minister
     president prime royal air navy guard guards special liberation popular resistance revolutionary sea
-    gulf kingdom union de la le an in for led backed""".split())
+    gulf kingdom union de la le an in for led backed province""".split())
 
 
 def name_tables(tax) -> tuple:
