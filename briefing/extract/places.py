@@ -20,6 +20,14 @@ MIDEAST = frozenset(("Iran", "Iraq", "Syria", "Lebanon", "Yemen", "Israel", "Sau
 OWNED = frozenset(("base", "bases", "embassy", "consulate", "outpost", "outposts", "positions", "position", "troops",
                    "forces", "soldiers", "warship", "warships", "ship", "ships", "vessel", "vessels", "convoy", "patrol",
                    "facility", "facilities", "garrison", "military", "personnel", "destroyer", "tanker", "tankers"))
+HELD = MOBILE_FORCE | OWNED
+
+
+def _held(toks, m) -> bool:
+    """The name stands in front of forces or property ("US warship", "US embassy"): their owner."""
+    return m.j < len(toks) and toks[m.j].key in HELD
+
+
 # "Israeli airstrikes killed …": the demonym in front of the weapon is the attacker, not the victim
 ATTACK_NOUNS = frozenset(("strike", "strikes", "airstrike", "airstrikes", "air", "drone", "drones", "missile", "missiles",
                           "rocket", "rockets", "shelling", "shells", "bombardment", "fire", "artillery", "raid", "raids",
@@ -103,7 +111,7 @@ class PlaceRules:
         """The state named as the subject in front of an interception ("Ukraine downs …")."""
         n = len(toks)
         subj = [m for m in ments if cs <= m.i and m.j <= ti and ti - m.j <= 3 and m.prep is None and not m.modifier and m.e.actor and m.e.place
-                and not m.poss and not (m.j < n and (toks[m.j].key in MOBILE_FORCE or toks[m.j].key in OWNED))]
+                and not m.poss and not _held(toks, m)]
         return (subj[-1].e.home or subj[-1].e.place) if subj else None
 
     def _incident_place(self, s, toks, ments, ti, te, cs, ce, agents, cue=""):
@@ -128,7 +136,7 @@ class PlaceRules:
             # (not the home of a warship or jets: they intercept wherever they are)
             home = self._interceptor(toks, ments, ti, cs) or \
                 next((a.e.home or a.e.demonym for a in agents if (a.e.home or a.e.demonym)
-                      and not (a.j < n and (toks[a.j].key in MOBILE_FORCE or toks[a.j].key in OWNED))), None)
+                      and not _held(toks, a)), None)
             if home:
                 return [home]
             if SHIP.search(s):
@@ -247,8 +255,7 @@ class PlaceRules:
     def _owner(toks, m) -> bool:
         """A state named in front of its forces ("a US strike group", "Israeli troops"): whose
         they are, not where they go."""
-        return m.prep is None and m.j < len(toks) and (toks[m.j].key in MOBILE_FORCE or toks[m.j].key in OWNED
-                                                       or toks[m.j].key in ("strike", "carrier", "navy", "naval"))
+        return m.prep is None and (_held(toks, m) or (m.j < len(toks) and toks[m.j].key in ("strike", "carrier", "navy", "naval")))
 
     def _deploy_place(self, s, toks, ments, ti, te, cs, ce, agents, cue, ctx):
         n = len(toks)
