@@ -10,7 +10,7 @@ Pure: no I/O at tag time (data files are read once when the taxonomy loads), no 
 from __future__ import annotations
 
 from ..tagging import Event, Tagging
-from .extractor import Extractor
+from .learned import Extractor
 from .taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["Event", "Extractor", "Tagging", "Taxonomy", "load_taxonomy", "tag"]

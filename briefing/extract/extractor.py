@@ -96,8 +96,9 @@ def _caption(st: str) -> bool:
     return CAPTION.search(st) is not None
 
 
-class Extractor(NameFinder, ActorRules, PlaceRules):
-    """Rules-based, explainable event extractor. ``Extractor(taxonomy).tag(title, summary)``.
+class RuleExtractor(NameFinder, ActorRules, PlaceRules):
+    """The hand rules: candidate events, names and places (``learned.Extractor`` decides).
+    ``RuleExtractor(taxonomy).tag(title, summary)``.
     Names: names.py; who: actors.py; where: places.py; item level: item.py; triggers: events.py."""
 
     def __init__(self, taxonomy: Taxonomy | None = None):

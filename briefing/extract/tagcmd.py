@@ -22,7 +22,7 @@ def _extractor():
     if _X is None:
         import gc
 
-        from .extractor import Extractor
+        from .learned import Extractor
         _X = Extractor()
         # the taxonomy is a large, permanent heap: keep it out of every collection (and out of
         # copy-on-write page copies in forked workers); tagging makes no reference cycles, so

@@ -1,0 +1,149 @@
+"""The extractor: rule candidates in, learned decisions out (issue 12).
+
+The hand rules (``extractor.RuleExtractor``) find trigger sentences, names and a first guess
+of type, place and actor; ``features.py`` turns that and the item's words into features; the
+trained weights (``model.json``, written by ``python -m briefing.learn.train``) decide:
+
+1. which event types the item reports (one score per type);
+2. which of the theater candidates are where the force lands (ranked, main one first);
+3. which of the actor candidates initiated an event.
+
+The events shown in the brief are then rebuilt from those decisions: one event per type and
+theater (one happening reported in one sentence is one event, not one per place named), its
+sentence, actors and fatalities taken from the rule event that agrees with the decision, or
+the title when no rule event does. Inference is a dictionary look-up per feature: no
+scikit-learn, no network.
+"""
+from __future__ import annotations
+
+import json
+import os
+from math import exp
+
+from ..tagging import Event, Tagging
+from .extractor import RuleExtractor
+from .features import TYPES, candidates, item_features
+from .taxonomy import Taxonomy
+from .text import clean
+
+MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.json")
+_EMPTY = Tagging()
+_CACHE: dict = {}
+
+
+def load_model(path: str = MODEL_PATH) -> dict | None:
+    if path in _CACHE:
+        return _CACHE[path]
+    try:
+        with open(path, encoding="utf-8") as fh:
+            m = json.load(fh)
+    except FileNotFoundError:
+        m = None
+    _CACHE[path] = m
+    return m
+
+
+def _p(model, feats) -> float:
+    if model is None:
+        return 0.0
+    w = model["w"]
+    z = model["bias"]
+    for f in set(feats):
+        v = w.get(f)
+        if v is not None:
+            z += v
+    return 1.0 / (1.0 + exp(-z)) if z > -30 else 0.0
+
+
+class Extractor:
+    """``Extractor(taxonomy).tag(title, summary, date)`` → :class:`Tagging`.
+
+    ``rules_only=True`` gives the hand rules' own output (the baseline the model must beat,
+    and the candidate generator when training)."""
+
+    def __init__(self, taxonomy: Taxonomy | None = None, rules_only: bool = False,
+                 model: dict | None = None):
+        self.rules = RuleExtractor(taxonomy)
+        self.tax = self.rules.tax
+        self.model = None if rules_only else (model or load_model())
+        if self.model is not None:
+            m = self.model
+            # the three type models as one table: one look-up per feature, not three
+            tw: dict[str, list[float]] = {}
+            for k, t in enumerate(TYPES):
+                for f, w in m["types"][t]["w"].items():
+                    tw.setdefault(f, [0.0, 0.0, 0.0])[k] = w
+            self._tw = tw
+            self._tb = [m["types"][t]["bias"] for t in TYPES]
+            self._tt = [m["thresholds"]["type"][t] for t in TYPES]
+
+    def mentions(self, s, toks):
+        return self.rules.mentions(s, toks)
+
+    def type_scores(self, feats) -> dict[str, float]:
+        z = list(self._tb)
+        get = self._tw.get
+        for f in set(feats):
+            w = get(f)
+            if w is not None:
+                z[0] += w[0]
+                z[1] += w[1]
+                z[2] += w[2]
+        return {t: (1.0 / (1.0 + exp(-v)) if v > -30 else 0.0) for t, v in zip(TYPES, z)}
+
+    def tag(self, title: str, summary: str = "", date=None) -> Tagging:
+        if self.model is None:
+            return self.rules.tag(title, summary, date)
+        item, rule, sents = item_features(self.rules, title, summary, date)
+        ps = self.type_scores(item)
+        types = [t for t, th in zip(TYPES, self._tt) if ps[t] >= th]
+        if not types:
+            return _EMPTY
+        m = self.model
+        th = m["thresholds"]
+        picked = []
+        for key, cands in zip(("theater", "actor"), candidates(self.rules, rule, sents)):
+            scored = sorted(((_p(m[key], fs), c) for c, fs in cands.items()), key=lambda p: (-p[0], p[1]))
+            keep = [c for p, c in scored if p >= th[key]]
+            if not keep and scored and scored[0][0] >= th[key + "_top"]:
+                keep = [scored[0][1]]
+            picked.append(keep)
+        return _assemble(types, ps, picked[0], picked[1], rule, clean(title))
+
+
+def _assemble(types, ps, theaters, actors, rule: Tagging, title: str) -> Tagging:
+    """Events consistent with the item-level decisions: one per (type, theater)."""
+    events: list[Event] = []
+    used_th: set = set()
+    aset = set(actors)
+    for t in sorted(types, key=lambda t: -ps[t]):
+        mine = [e for e in rule.events if e.type == t]
+        # rule events of this type whose place the model kept, one per theater
+        seen = set()
+        for e in mine:
+            if e.theater in theaters and e.theater not in seen:
+                seen.add(e.theater)
+                acts = tuple(a for a in e.actors if a in aset) or ()
+                events.append(Event(t, e.theater, acts, e.targets, e.fatalities, e.text,
+                                    e.cues + (f"model {ps[t]:.2f}",)))
+        if not seen:
+            base = mine[0] if mine else None
+            place = next((x for x in theaters if x not in used_th), theaters[0] if theaters else None)
+            acts = tuple(a for a in (base.actors if base else ()) if a in aset)
+            events.append(Event(t, place, acts, base.targets if base else (), base.fatalities if base else None,
+                                base.text if base else title, (base.cues if base else ()) + (f"model {ps[t]:.2f}",)))
+            seen.add(place)
+        used_th |= seen
+    # every chosen actor belongs to some event: give the unplaced ones to the first event
+    # whose rule counterpart had none, else to the main event
+    placed = {a for e in events for a in e.actors}
+    rest = tuple(a for a in actors if a not in placed)
+    if rest:
+        k = next((i for i, e in enumerate(events) if not e.actors), 0)
+        events[k] = events[k]._replace(actors=events[k].actors + rest)
+    out_t = tuple(dict.fromkeys(e.type for e in events))
+    order = {c: i for i, c in enumerate(theaters)}
+    ths = tuple(sorted({e.theater for e in events if e.theater}, key=lambda c: order.get(c, 99)))
+    aorder = {c: i for i, c in enumerate(actors)}
+    acs = tuple(sorted({a for e in events for a in e.actors}, key=lambda c: aorder.get(c, 99)))
+    return Tagging(out_t, ths, acs, tuple(events))
