@@ -274,21 +274,51 @@ def centcom(x: Extractor, d: Path) -> None:
     row("incident recall", inc / n)
 
 
+def corpus_test(x: Extractor, d: Path) -> None:
+    """The issue-12 corpus's test split (a held-out outlet plus a held-out fortnight): labels
+    from corpus/labels.jsonl, texts from the data folder. Reported once per change."""
+    from briefing.learn.corpus import CORPUS, load_items, load_labels
+    from briefing.learn.metrics import score
+
+    if not (CORPUS / "labels.jsonl").exists() or not (d / "pool-2023q4").is_dir():
+        print("corpus test split: skipped")
+        return
+    items = load_items(d)
+    gold = load_labels()
+    split = {json.loads(l)["id"]: json.loads(l)["split"] for l in (CORPUS / "sample.jsonl").open()}
+    ids = sorted(i for i in gold if split.get(i) == "test" and i in items)
+    pairs = []
+    for i in ids:
+        t = x.tag(items[i].title, items[i].summary, items[i].date)
+        pairs.append((gold[i], (list(t.types), list(t.theaters), list(t.actors))))
+    s = score(pairs)
+    print(f"\n== corpus test split ({len(ids)} items: Washington Post + 4-17 Dec 2023; never tuned on)")
+    print(f"  {'':<34}{'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    for c in TYPES:
+        P, R, n = s["pr"][c]
+        row(f"type {c}", P, R, s["f1"][c], n)
+    row("macro-F1 (3 types)", s["macro_f1"])
+    row("theater set P/R/F1 (micro)", *s["theater_pr"], s["theater_f1"])
+    row("actor set P/R/F1 (micro)", *s["actor_pr"], s["actor_f1"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="score the extractor on the shared labelled data")
     ap.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
     ap.add_argument("-v", "--verbose", action="store_true", help="list gold-dev misses")
     ap.add_argument("--half", choices=("even", "odd"), help="with -v: list misses of this half of gold-dev only")
-    ap.add_argument("--only", help="comma-separated subset: gold,case,plover,acled,bellingcat,centcom")
+    ap.add_argument("--only", help="comma-separated subset: test,gold,case,plover,acled,bellingcat,centcom")
+    ap.add_argument("--rules", action="store_true", help="score the hand rules alone (the baseline)")
     a = ap.parse_args(argv)
     d = Path(a.data_dir)
     if not d.is_dir():
         print(f"skipped: data folder {d} not found")
         return 0
     t0 = time.perf_counter()
-    x = Extractor()
+    x = Extractor(rules_only=a.rules)
+    print("extractor:", "hand rules only" if a.rules else "learned (briefing/extract/model.json)")
     only = set(a.only.split(",")) if a.only else None
-    jobs = [("gold", lambda: gold_dev(x, d, a.verbose, a.half)), ("case", lambda: case2021(x, d)),
+    jobs = [("test", lambda: corpus_test(x, d)), ("gold", lambda: gold_dev(x, d, a.verbose, a.half)), ("case", lambda: case2021(x, d)),
             ("plover", lambda: plover(x, d)), ("acled", lambda: acled(x, d)),
             ("bellingcat", lambda: bellingcat(x, d)), ("centcom", lambda: centcom(x, d))]
     for name, fn in jobs:

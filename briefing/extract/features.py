@@ -37,6 +37,18 @@ class Features(NamedTuple):
     rule: Tagging
 
 
+def _classes() -> dict[str, str]:
+    import os
+    out: dict[str, str] = {}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "wordclasses.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                cls, words = line.rstrip("\n").split("\t")
+                for w in words.split():
+                    out.setdefault(_stem1(w), cls)
+    return out
+
+
 _STEMS: dict[str, str] = {}
 
 
@@ -66,14 +78,18 @@ def _stem1(k: str) -> str:
 
 def _words(toks, spans: dict[int, tuple[int, str]], prefix: str, out: list[str]) -> None:
     """Unigrams and bigrams of stems; a name mention becomes its class (<state>, <group>,
-    <place>, <dem>) so that "Seoul vows" and "Tehran vows" teach the same thing."""
+    <place>, <dem>) so that "Seoul vows" and "Tehran vows" teach the same thing; words of a
+    class (wordclasses.tsv) also give the class, and classes within three words of each other
+    give a pair ("vows … answer")."""
     prev = "<s>"
     i = 0
     n = len(toks)
+    seq: list[str] = []
     while i < n:
         if i in spans:
             j, k = spans[i]
             i = j
+            seq.append(k)
         else:
             k = toks[i].key
             i += 1
@@ -83,11 +99,25 @@ def _words(toks, spans: dict[int, tuple[int, str]], prefix: str, out: list[str])
                 k = "<num>"
             else:
                 k = _STEMS.get(k) or _stem(k)
+            c = _CLASS.get(k)
+            if c is not None:
+                out.append("c:" + c)
+                seq.append(c)
+            elif k not in _STOP:
+                seq.append("")
         if k not in _STOP:
             out.append(prefix + k)
         out.append(prefix + "b:" + prev + "_" + k)
         prev = k
     out.append(prefix + "b:" + prev + "_</s>")
+    for a in range(len(seq)):
+        if seq[a]:
+            for b in range(a + 1, min(a + 4, len(seq))):
+                if seq[b]:
+                    out.append("cc:" + seq[a] + ">" + seq[b])
+
+
+_CLASS: dict[str, str] = {}   # filled below, once _stem1 exists
 
 
 def _cls(e) -> str:
@@ -102,6 +132,9 @@ def _cls(e) -> str:
     if e.demonym and not e.place:
         return "<dem>"
     return "<place>"
+
+
+_CLASS.update(_classes())
 
 
 def _mention_feats(m, toks, where: str, first: bool, s: str) -> list[str]:
@@ -142,8 +175,8 @@ def item_features(x, title: str, summary: str = "", date=None) -> tuple[list[str
             continue
         prefix = "t:" if where == "title" else "s:"
         for _off, s in sentences(text):
-            toks = tokens(s)
-            ments = x.mentions(s, toks)
+            toks = x.sentence_tokens.get(s) or tokens(s)
+            ments = x.names_in(s, toks)
             _words(toks, {m.i: (m.j, _cls(m.e)) for m in ments}, prefix, item)
             sents.append((where, s, toks, ments))
     for w in list(item):
@@ -175,7 +208,9 @@ def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str,
         for m in ments:
             e = m.e
             place = e.place or None
-            state = e.parent or e.demonym or (place if place and not e.sea and theaters.get(place) == "country" else None)
+            # a country's name or alias, a group, a demonym or a capital ("Tehran warns") can
+            # stand for an actor; a town cannot
+            state = e.parent or e.demonym or (place if e.capital and theaters.get(place) == "country" else None)
             if place:
                 feats = _mention_feats(m, toks, where, place not in th, s)
                 if place not in th:

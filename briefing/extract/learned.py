@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import repeat
 from math import exp
 
 from ..tagging import Event, Tagging
 from .extractor import RuleExtractor
 from .features import TYPES, candidates, item_features
 from .taxonomy import Taxonomy
-from .text import clean
+from .text import clean, sentences
 
+ARTICLE_CHARS = 1200      # a summary longer than this is a whole article (feed summaries: ~100-400)
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.json")
 _EMPTY = Tagging()
 _CACHE: dict = {}
@@ -47,11 +49,7 @@ def _p(model, feats) -> float:
     if model is None:
         return 0.0
     w = model["w"]
-    z = model["bias"]
-    for f in set(feats):
-        v = w.get(f)
-        if v is not None:
-            z += v
+    z = model["bias"] + sum(map(w.get, set(feats), repeat(0.0)))
     return 1.0 / (1.0 + exp(-z)) if z > -30 else 0.0
 
 
@@ -69,10 +67,11 @@ class Extractor:
         if self.model is not None:
             m = self.model
             # the three type models as one table: one look-up per feature, not three
-            tw: dict[str, list[float]] = {}
+            tw: dict[str, tuple] = {}
             for k, t in enumerate(TYPES):
                 for f, w in m["types"][t]["w"].items():
-                    tw.setdefault(f, [0.0, 0.0, 0.0])[k] = w
+                    v = tw.get(f, (0.0, 0.0, 0.0))
+                    tw[f] = v[:k] + (w,) + v[k + 1:]
             self._tw = tw
             self._tb = [m["types"][t]["bias"] for t in TYPES]
             self._tt = [m["thresholds"]["type"][t] for t in TYPES]
@@ -81,19 +80,49 @@ class Extractor:
         return self.rules.mentions(s, toks)
 
     def type_scores(self, feats) -> dict[str, float]:
-        z = list(self._tb)
-        get = self._tw.get
-        for f in set(feats):
-            w = get(f)
-            if w is not None:
-                z[0] += w[0]
-                z[1] += w[1]
-                z[2] += w[2]
-        return {t: (1.0 / (1.0 + exp(-v)) if v > -30 else 0.0) for t, v in zip(TYPES, z)}
+        z0, z1, z2 = self._tb
+        for w in filter(None, map(self._tw.get, set(feats))):
+            z0 += w[0]
+            z1 += w[1]
+            z2 += w[2]
+        return {t: (1.0 / (1.0 + exp(-v)) if v > -30 else 0.0) for t, v in zip(TYPES, (z0, z1, z2))}
 
     def tag(self, title: str, summary: str = "", date=None) -> Tagging:
         if self.model is None:
             return self.rules.tag(title, summary, date)
+        summary = clean(summary)
+        if len(summary) > ARTICLE_CHARS:
+            return self._article(clean(title), summary, date)
+        return self._item(title, summary, date)
+
+    def _article(self, title: str, body: str, date) -> Tagging:
+        """A whole article in one feed item: the model was trained on headline + summary, so
+        each passage (the headline with the lede, then every later sentence alone) is tagged
+        like an item, then the same happening (type and theater) is kept once."""
+        parts = [s for _o, s in sentences(body)]
+        cut = next((k for k, s in enumerate(parts) if k and s.lower().lstrip("\"'(").startswith(_TAIL)), len(parts))
+        parts = [_decap(s) for s in parts[:cut]]
+        passages = [(title, parts[0] if parts else "")] + [("", s) for s in parts[1:]]
+        events: list[Event] = []
+        seen: dict[tuple, int] = {}
+        for t, s in passages:
+            got = self._item(t or s, s if t else "", date)
+            for e in got.events:
+                k = (e.type, e.theater)
+                if k in seen:
+                    old = events[seen[k]]
+                    acts = old.actors + tuple(a for a in e.actors if a not in old.actors)
+                    events[seen[k]] = old._replace(actors=acts, fatalities=_maxn(old.fatalities, e.fatalities))
+                    continue
+                seen[k] = len(events)
+                events.append(e)
+        if not events:
+            return _EMPTY
+        return Tagging(tuple(dict.fromkeys(e.type for e in events)),
+                       tuple(dict.fromkeys(e.theater for e in events if e.theater)),
+                       tuple(dict.fromkeys(a for e in events for a in e.actors)), tuple(events))
+
+    def _item(self, title: str, summary: str, date) -> Tagging:
         item, rule, sents = item_features(self.rules, title, summary, date)
         ps = self.type_scores(item)
         types = [t for t, th in zip(TYPES, self._tt) if ps[t] >= th]
@@ -109,6 +138,33 @@ class Extractor:
                 keep = [scored[0][1]]
             picked.append(keep)
         return _assemble(types, ps, picked[0], picked[1], rule, clean(title))
+
+
+def _tail_words() -> tuple[str, ...]:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boilerplate.tsv")
+    with open(path, encoding="utf-8") as fh:
+        return tuple(l.strip() for l in fh if l.strip() and not l.startswith("#"))
+
+
+_TAIL = _tail_words()
+
+
+
+def _decap(s: str) -> str:
+    """A cross-headline in capitals run into the next sentence ("IRAN VOWS REVENGE The
+    supreme leader said …"): the capitals become a headline of their own, in title case,
+    so that they do not read as one long name."""
+    words = s.split(" ")
+    k = 0
+    while k < len(words) and len(words[k]) > 1 and words[k].isupper() and words[k].isalpha():
+        k += 1
+    if k >= 2:
+        return " ".join(w.capitalize() for w in words[:k]) + ". " + " ".join(words[k:])
+    return s
+
+
+def _maxn(a, b):
+    return b if a is None else a if b is None else max(a, b)
 
 
 def _assemble(types, ps, theaters, actors, rule: Tagging, title: str) -> Tagging:

@@ -58,6 +58,32 @@ def sentences(s: str) -> list[tuple[int, str]]:
         start = m.end()
     if start < len(s):
         out.append((start, s[start:]))
+    if any(len(x) > MAX_SENTENCE for _, x in out):
+        out = [piece for o, x in out for piece in _pieces(o, x)]
+    return out
+
+
+# A "sentence" longer than this (run-on text with no full stop, a hostile feed's 5,000-character
+# summary) is cut into clauses: the rules look around each trigger within its sentence, so
+# their cost grows with the square of its length; clauses keep it linear in the text.
+MAX_SENTENCE = 400
+
+
+def _pieces(off: int, x: str) -> list[tuple[int, str]]:
+    out = []
+    while len(x) > MAX_SENTENCE:
+        cut = max(x.rfind(sep, MAX_SENTENCE // 2, MAX_SENTENCE) for sep in ("; ", ", ", " - "))
+        if cut < 0:
+            cut = x.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        if cut < 0:
+            cut = MAX_SENTENCE
+        out.append((off, x[:cut + 1].rstrip()))
+        rest = x[cut + 1:]
+        skip = len(rest) - len(rest.lstrip())
+        off += cut + 1 + skip
+        x = rest.lstrip()
+    if x:
+        out.append((off, x))
     return out
 
 

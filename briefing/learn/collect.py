@@ -108,20 +108,25 @@ def main(argv: list[str]) -> int:
         with (CORPUS / name).open("w", encoding="utf-8") as fh:
             for i in sorted(recs):
                 fh.write(json.dumps(recs[i], ensure_ascii=False) + "\n")
-    adj_path = CORPUS / "adjudication.jsonl"
+    # corrections, in order: the consistency review of first-round items against the notes'
+    # later decisions (review.jsonl), then the adjudication of double-label disagreements
     final = dict(a)
-    if adj_path.exists():
-        for line in adj_path.open(encoding="utf-8"):
-            if line.strip():
-                r = norm.record(json.loads(line))
-                if r["id"] in final:
-                    final[r["id"]] = r
+    corrected = 0
+    for name in ("review.jsonl", "adjudication.jsonl"):
+        path = CORPUS / name
+        if path.exists():
+            for line in path.open(encoding="utf-8"):
+                if line.strip():
+                    r = norm.record(json.loads(line))
+                    if r["id"] in final:
+                        final[r["id"]] = r
+                        corrected += 1
     with (CORPUS / "labels.jsonl").open("w", encoding="utf-8") as fh:
         for i in sorted(final):
             r = {k: v for k, v in final[i].items() if k != "note"}
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(f"labels-a {len(a)} / {len(owner)} items, labels-b {len(b)} / {len(double)}, "
-          f"final {len(final)}, unusable lines {bad}")
+          f"final {len(final)} ({corrected} corrected), unusable lines {bad}")
     return 0
 
 
