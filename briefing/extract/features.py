@@ -140,10 +140,22 @@ _CLASS.update(_classes())
 def _mention_feats(m, toks, where: str, first: bool, s: str) -> list[str]:
     """Features of one name mention in a tokenised sentence."""
     f = [f"where:{where}", f"prep:{m.prep or '-'}"]
-    nxt = toks[m.j].key if m.j < len(toks) else "</s>"
-    prv = toks[m.i - 1].key if m.i > 0 else "<s>"
+    nxt = _stem(toks[m.j].key) if m.j < len(toks) else "</s>"
+    prv = _stem(toks[m.i - 1].key) if m.i > 0 else "<s>"
     f.append("next:" + nxt)
     f.append("prev:" + prv)
+    # the word class after and before the name: "Seoul vows", "Tehran threatens" and "the
+    # Kremlin warns" are one pattern (a speaker), "strikes on X" and "attack on X" another
+    nc = _CLASS.get(nxt)
+    if nc:
+        f.append("nextc:" + nc)
+    pc = _CLASS.get(prv)
+    if pc:
+        f.append("prevc:" + pc)
+    if m.j + 1 < len(toks):
+        nc2 = _CLASS.get(_stem(toks[m.j + 1].key))
+        if nc2:
+            f.append("next2c:" + nc2)
     if m.modifier:
         f.append("modifier")
     if m.poss:
@@ -158,6 +170,8 @@ def _mention_feats(m, toks, where: str, first: bool, s: str) -> list[str]:
     f.append("kind:" + kind)
     f.append(f"kind:{kind}|prep:{m.prep or '-'}")
     f.append(f"kind:{kind}|next:{nxt}")
+    if nc:
+        f.append(f"kind:{kind}|nextc:{nc}")
     if m.i == 0:
         f.append("starts")
     return f

@@ -66,14 +66,8 @@ class Extractor:
         self.model = None if rules_only else (model or load_model())
         if self.model is not None:
             m = self.model
-            # the three type models as one table: one look-up per feature, not three
-            tw: dict[str, tuple] = {}
-            for k, t in enumerate(TYPES):
-                for f, w in m["types"][t]["w"].items():
-                    v = tw.get(f, (0.0, 0.0, 0.0))
-                    tw[f] = v[:k] + (w,) + v[k + 1:]
-            self._tw = tw
-            self._tb = [m["types"][t]["bias"] for t in TYPES]
+            self._tw = m["types"]["w"]           # feature → [incident, threat, deployment]
+            self._tb = m["types"]["bias"]
             self._tt = [m["thresholds"]["type"][t] for t in TYPES]
 
     def mentions(self, s, toks):

@@ -1,17 +1,16 @@
 """Start-up cache for the extractor: what it builds from its own code and data on every start.
 
-Parsing ~130 regular expressions, shaping the trigger dispatch table and reading the taxonomy
-and gazetteer into name tables take about 70 ms — most of `briefing tag`'s start-up, paid
-before the first item. The results depend only on the files of this package, so they are kept
+Shaping the trigger dispatch table and reading the taxonomy and gazetteer into name tables
+take tens of milliseconds, paid before the first item. The results depend only on the files of this package, so they are kept
 in one pickle beside the byte-code (``__pycache__/warm.<python>.pickle``), stamped with the
-Python version, the regex engine's version and the size and modification time of every
+Python version and the size and modification time of every
 ``.py`` and ``.tsv`` file here: any edit, upgrade or reinstall rebuilds it. Nothing is cached
 when the folder is not writable; a cache that cannot be read is rebuilt. The file is as
 trusted as the byte-code next to it.
 
-Regular expressions are cached as the regex engine's compiled code (what ``re`` builds in
-Python before handing it to its C core); on any other interpreter than the one that wrote it,
-or if the engine refuses it, patterns are compiled the usual way.
+Regular expressions are compiled the usual way (``rxc``): caching the regex engine's private
+compiled code saved ~40 ms of start-up, which the learned model's weights now dwarf (issue 12
+asks for no private regex-engine internals).
 """
 from __future__ import annotations
 
@@ -19,12 +18,6 @@ import os
 import pickle
 import re
 import sys
-
-try:
-    import _sre
-    from re import _compiler, _parser
-except ImportError:  # pragma: no cover - not CPython
-    _sre = None
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _PATH = os.path.join(_HERE, "__pycache__", f"warm.{sys.implementation.cache_tag}.pickle")
@@ -37,7 +30,7 @@ def _stamp() -> tuple:
             if e.name.endswith((".py", ".tsv")):
                 st = e.stat()
                 files.append((e.name, st.st_size, st.st_mtime_ns))
-    return (sys.version, getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None), tuple(sorted(files)))
+    return (sys.version, tuple(sorted(files)))
 
 
 def _load(stamp: tuple) -> dict:
@@ -70,26 +63,8 @@ def memo(key, build):
     return pickle.loads(val)
 
 
-def _code(pattern: str, flags: int) -> tuple:
-    # the steps of re._compiler.compile up to the C call
-    p = _parser.parse(pattern, flags)
-    code = [int(c) for c in _compiler._code(p, flags)]   # plain ints (opcodes are int subclasses)
-    groupindex = dict(p.state.groupdict)
-    indexgroup = [None] * p.state.groups
-    for k, i in groupindex.items():
-        indexgroup[i] = k
-    return (flags | p.state.flags, code, p.state.groups - 1, groupindex, tuple(indexgroup))
-
-
 def rxc(pattern: str, flags: int = 0) -> re.Pattern:
-    """``re.compile(pattern, flags)``, with the compiled code kept across runs."""
-    flags = int(flags)
-    if _sre is not None:
-        try:
-            f, code, groups, gi, ig = memo(("rx", pattern, flags), lambda: _code(pattern, flags))
-            return _sre.compile(pattern, f, code, groups, gi, ig)
-        except Exception:  # an engine that changed its internals: compile as usual
-            pass
+    """``re.compile(pattern, flags)``: kept as the one place the extractor compiles."""
     return re.compile(pattern, flags)
 
 
