@@ -110,7 +110,48 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio tag/regex (items/s)         {r_dt / t_dt:6.2f}")
     print(f"  all runs (auto), s: {' '.join(f'{r[0]:.2f}' for r in runs['auto'])}")
     print(f"  peak RSS (max over runs, incl. workers) {t_rss:.0f} MB (regex pass {r_rss:.0f} MB)")
+    runon(items, py, env, repeat)
     return 0
+
+
+def runon(items: list[dict], py: str, env: dict, repeat: int) -> None:
+    """The hostile tester's case (issues 12 and 14): summaries of 5,000 characters with no full
+    stop, made of the pool's own words (items joined by commas), 1,000 of them through `briefing
+    tag`, and one alone (in this process, after the extractor is loaded)."""
+    import random
+    rng = random.Random(5)
+    rows = []
+    for k in range(1000):
+        parts: list[str] = []
+        while sum(map(len, parts)) < 5200:
+            r = rng.choice(items)
+            parts.append(f"{r['title']} {r['summary']}".replace(".", ","))
+        rows.append({"id": k, "title": f"Run-on {k}", "summary": " ".join(parts)[:5000]})
+    paths = []
+    for name, sub in (("thousand", rows),):
+        with tempfile.NamedTemporaryFile("w", suffix=f".{name}.jsonl", delete=False, encoding="utf-8") as tf:
+            tf.write("".join(json.dumps(r) + "\n" for r in sub))
+            paths.append(tf.name)
+    try:
+        thousand = statistics.median(run([py, "-m", "briefing.extract.tagcmd", paths[0]], env)[0] for _ in range(repeat))
+    finally:
+        for p in paths:
+            os.unlink(p)
+    # one alone, in this process: the median of 21 calls on each of the first five
+    sys.path.insert(0, str(REPO))
+    from briefing.extract import Extractor
+    x = Extractor()
+    per = []
+    for r in rows[:5]:
+        x.tag(r["title"], r["summary"])
+        ts = []
+        for _ in range(21):
+            t0 = time.perf_counter()
+            x.tag(r["title"], r["summary"])
+            ts.append(time.perf_counter() - t0)
+        per.append(statistics.median(ts))
+    print(f"run-on summaries (5,000 characters, no full stop): 1,000 through `briefing tag` in {thousand:.2f} s "
+          f"(start-up included); one alone {statistics.median(per) * 1000:.1f} ms (median; max of five {max(per) * 1000:.1f} ms)")
 
 
 if __name__ == "__main__":

@@ -74,12 +74,9 @@ class Extractor:
         return self.rules.mentions(s, toks)
 
     def type_scores(self, feats) -> dict[str, float]:
-        z0, z1, z2 = self._tb
-        for w in filter(None, map(self._tw.get, set(feats))):
-            z0 += w[0]
-            z1 += w[1]
-            z2 += w[2]
-        return {t: (1.0 / (1.0 + exp(-v)) if v > -30 else 0.0) for t, v in zip(TYPES, (z0, z1, z2))}
+        hits = list(filter(None, map(self._tw.get, set(feats))))
+        zs = [b + sum(col) for b, col in zip(self._tb, zip(*hits))] if hits else self._tb
+        return {t: (1.0 / (1.0 + exp(-v)) if v > -30 else 0.0) for t, v in zip(TYPES, zs)}
 
     def tag(self, title: str, summary: str = "", date=None) -> Tagging:
         if self.model is None:

@@ -3,7 +3,7 @@
 In: {"id", "title", "summary"} (+ optional "date", "source"). Out: {"id", "types", "theaters",
 "actors", "events": [{"type", "theater", "actors", "targets", "fatalities", "text", "cues"}]}.
 A malformed line gives {"id": …, "error": "…"} instead of a crash. Imports are kept minimal
-(json, sys, the extractor) so the command starts fast; large inputs (≥ 4,000 lines) are
+(json, sys, the extractor) so the command starts fast; large inputs (≥ 4,000 lines or 1 MB) are
 tagged on two processes (this one and one forked child taking chunks of lines from a shared
 queue, so a process slowed down by other load takes fewer; order preserved).
 """
@@ -13,7 +13,8 @@ import json
 import os
 import sys
 
-_BIG = 4000
+_BIG = 4000            # lines: below this, forking a second process costs more than it saves…
+_BIG_BYTES = 1_000_000  # …unless the lines are long (whole articles, run-on summaries)
 _X = None
 
 
@@ -91,7 +92,7 @@ def _forked(lines: list[str], jobs: int) -> list[str]:
     on the machine simply takes fewer chunks. A child sends back its chunks' JSON lines through
     a pipe of its own; a chunk a failed child took is redone here. Order is preserved."""
     _extractor()  # load once, shared copy-on-write with the children
-    n_chunks = min(250, max(jobs, len(lines) // 400))
+    n_chunks = min(250, len(lines), max(jobs * 8, len(lines) // 400))
     size = -(-len(lines) // n_chunks)
     chunks = [lines[k * size:(k + 1) * size] for k in range(n_chunks)]
     tr, tw = os.pipe()
@@ -163,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         lines = fh.read().splitlines()
     out = sys.stdout
     if jobs is None:
-        jobs = min(2, os.cpu_count() or 1) if len(lines) >= _BIG else 1
+        big = len(lines) >= _BIG or sum(map(len, lines)) >= _BIG_BYTES
+        jobs = min(2, os.cpu_count() or 1) if big else 1
     if jobs > 1 and len(lines) >= 2 * jobs and hasattr(os, "fork"):
         res = _forked(lines, jobs)
     else:
