@@ -193,22 +193,40 @@ def item_features(x, title: str, summary: str = "", date=None) -> tuple[list[str
             ments = x.names_in(s, toks)
             _words(toks, {m.i: (m.j, _cls(m.e)) for m in ments}, prefix, item)
             sents.append((where, s, toks, ments))
+    _finish(item, rule.events, bool(summary))
+    return item, rule, sents
+
+
+def _finish(item: list[str], events, has_summary: bool) -> None:
+    """The shared unigrams and the rules' findings, appended to ``item``."""
     for w in list(item):
         if w[2:4] != "b:":
             item.append("w:" + w[2:])
-    rtypes = set(rule.types)
+    rtypes = {ev.type for ev in events}
     for t in TYPES:
         item.append(f"rule:{t}" if t in rtypes else f"norule:{t}")
-    item.append(f"rule_events:{min(len(rule.events), 3)}")
-    for ev in rule.events:
+    item.append(f"rule_events:{min(len(events), 3)}")
+    for ev in events:
         for c in ev.cues:
             item.append(f"cue:{ev.type}:{c.lower()}")
         if ev.actors:
             item.append(f"rule_actor:{ev.type}")
         if ev.fatalities:
             item.append("fatalities")
-    item.append("has_summary" if summary else "no_summary")
-    return item, rule, sents
+    item.append("has_summary" if has_summary else "no_summary")
+
+
+def sentence_features(sents, rule: Tagging, text: str) -> list[str]:
+    """The type features of one sentence read as a headline of its own (the rule events found
+    in it, its words): what the model says of the sentence alone, so that a sentence that
+    warns of retaliation is a threat even where the item also reports an attack."""
+    item: list[str] = []
+    for _where, s, toks, ments in sents:
+        if s == text:
+            _words(toks, {m.i: (m.j, _cls(m.e)) for m in ments}, "t:", item)
+            break
+    _finish(item, [ev for ev in rule.events if ev.text == text], False)
+    return item
 
 
 def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

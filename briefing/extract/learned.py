@@ -23,7 +23,7 @@ from math import exp
 
 from ..tagging import Event, Tagging
 from .extractor import RuleExtractor
-from .features import TYPES, candidates, item_features
+from .features import TYPES, candidates, item_features, sentence_features
 from .taxonomy import Taxonomy
 from .text import clean, sentences
 
@@ -128,7 +128,12 @@ class Extractor:
             if not keep and scored and scored[0][0] >= th[key + "_top"]:
                 keep = [scored[0][1]]
             picked.append(keep)
-        return _assemble(types, ps, picked[0], picked[1], rule, clean(title))
+        # the type of each sentence that holds rule events, read alone (one statement is a
+        # threat or an attack report, not both because the item holds both)
+        texts = {e.text for e in rule.events if e.type in types}
+        by_sentence = {s: self.type_scores(sentence_features(sents, rule, s)) for s in texts} if len(texts) > 1 or \
+            len({e.type for e in rule.events if e.type in types}) > 1 else {}
+        return _assemble(types, ps, picked[0], picked[1], rule, clean(title), by_sentence)
 
 
 def _tail_words() -> tuple[str, ...]:
@@ -158,13 +163,18 @@ def _maxn(a, b):
     return b if a is None else a if b is None else max(a, b)
 
 
-def _assemble(types, ps, theaters, actors, rule: Tagging, title: str) -> Tagging:
-    """Events consistent with the item-level decisions: one per (type, theater)."""
+def _assemble(types, ps, theaters, actors, rule: Tagging, title: str, by_sentence: dict) -> Tagging:
+    """Events consistent with the item-level decisions: one per (type, theater), from the
+    sentences that read as that type on their own (``by_sentence``: type scores of each
+    sentence alone; where a sentence has rule events of two types, the likelier one)."""
     events: list[Event] = []
     used_th: set = set()
     aset = set(actors)
     for t in sorted(types, key=lambda t: -ps[t]):
         mine = [e for e in rule.events if e.type == t]
+        if by_sentence:
+            own = [e for e in mine if max(by_sentence[e.text], key=by_sentence[e.text].get) == t]
+            mine = own or sorted(mine, key=lambda e: -by_sentence[e.text][t])[:1]
         # rule events of this type whose place the model kept, one per theater
         seen = set()
         for e in mine:
