@@ -6,6 +6,7 @@ are rejected; secrets are never in the file, only the names of environment varia
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,13 @@ DEFAULT_CONFIG = "feeds.yaml"
 # Deliberately strict: no display names, no CR/LF (header injection), one @, a dotted domain.
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
+
+
+def header_safe(v: str) -> bool:
+    """One line by every definition an email library uses: no control characters (CR, LF, VT,
+    FF, NEL U+0085, NUL…) and no Unicode line or paragraph separators (U+2028, U+2029), which
+    `str.splitlines` and the email package both treat as line ends."""
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in v)
 
 
 class ConfigError(Exception):
@@ -70,7 +78,7 @@ class Subscriber(_Frozen):
     def _names(cls, v):
         # These reach the subject line: short single-line names only.
         for name in ([v] if isinstance(v, str) else v or ()):
-            if not name.strip() or len(name) > 80 or any(c in name for c in "\r\n\0"):
+            if not name.strip() or len(name) > 80 or not header_safe(name):
                 raise ValueError(f"not a theater/actor name: {name!r}")
         return v
 
@@ -134,9 +142,9 @@ class Config(_Frozen):
     @field_validator("title", "classification")
     @classmethod
     def _single_line(cls, v: str | None) -> str | None:
-        # These reach email headers (the subject): no CR/LF, ever.
-        if v is not None and any(c in v for c in "\r\n\0"):
-            raise ValueError("must be a single line")
+        # These reach email headers (the subject): one line, ever.
+        if v is not None and not header_safe(v):
+            raise ValueError("must be a single line (no line or paragraph separators or control characters)")
         return v
 
     @field_validator("sources")

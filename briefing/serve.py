@@ -16,7 +16,7 @@ import socket
 import socketserver
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -36,6 +36,20 @@ ROUTE_DAY = re.compile(r"/(\d{4}-\d{2}-\d{2})")
 ROUTE_FILE = re.compile(r"/(\d{4}-\d{2}-\d{2})/(brief\.(?:html|pdf|json))")
 TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
          "json": "application/json; charset=utf-8", "css": "text/css; charset=utf-8"}
+
+
+# A day's window reaches back a day and its trend two weeks: dates near the ends of what
+# `datetime` holds would overflow (the hostile tester's /9999-12-31 was a 500). Briefs live far
+# inside these bounds.
+MIN_YEAR, MAX_YEAR = 1900, 9000
+_TOKEN_IN_URL = re.compile(r"((?:^|[?&\s])token=)[^&\s\"]*")
+
+
+def _in_range(day: str) -> bool:
+    try:
+        return MIN_YEAR <= date.fromisoformat(day).year <= MAX_YEAR
+    except ValueError:
+        return False
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -91,7 +105,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:   # noqa: A002 - http.server's name
         if os.environ.get("BRIEFING_SERVE_LOG"):
-            super().log_message(format, *args)
+            # the request line carries ?token=… on a first visit: a log is no place for it
+            super().log_message("%s", _TOKEN_IN_URL.sub(r"\1[redacted]", format % args))
 
     def end_headers(self) -> None:
         # Every response, error pages from http.server itself included, carries these.
@@ -211,7 +226,7 @@ class Handler(BaseHTTPRequestHandler):
         """/YYYY-MM-DD: the file as written (exact record of what went out) unless filters ask
         for a recomposition from the store."""
         config = self.server.config
-        if not DATE_RE.fullmatch(day):
+        if not DATE_RE.fullmatch(day) or not _in_range(day):
             raise PageError(404, "No such page.")
         disk = file_for(config, day, "brief.html")
         if disk is not None and not f:
@@ -233,6 +248,8 @@ class Handler(BaseHTTPRequestHandler):
             dt = datetime.fromisoformat(text)
         except ValueError:
             raise PageError(400, "as_of must be an ISO 8601 time such as 2026-03-10T06:00.") from None
+        if not _in_range(dt.date().isoformat()):
+            raise PageError(400, f"as_of must be between the years {MIN_YEAR} and {MAX_YEAR}.")
         return (dt if dt.tzinfo else dt.replace(tzinfo=self.server.config.tz)).astimezone(timezone.utc)
 
     def post(self, path: str) -> None:

@@ -52,6 +52,18 @@ def test_each_mistake_is_reported_with_its_path(data, expected):
     assert expected in errors_of(data)
 
 
+@pytest.mark.parametrize("bad", ["Brief\u2028Bcc: all@example.org", "Brief\x85Bcc: x", "Brief\vBcc: x",
+                                 "Brief\u2029x", "Brief\x0cx", "Brief\x1cx"])
+def test_header_bound_strings_are_one_line_by_every_definition(bad):
+    # issue 14 #8: these passed `check` and then crashed delivery ("Header values may not
+    # contain linefeed"); now refused at load, with the key's path
+    assert bad.splitlines() != [bad]          # the email package would split it
+    assert "title: must be a single line" in errors_of({**GOOD, "title": bad})
+    assert "classification: must be a single line" in errors_of({**GOOD, "classification": bad})
+    assert "subscribers[0].label: not a theater/actor name" in errors_of(
+        {**GOOD, "subscribers": [{"email": "a@example.org", "label": bad}]})
+
+
 def test_all_problems_are_reported_at_once():
     msg = errors_of({"sources": [{"name": "A", "url": "ftp://x"}], "timezone": "Nowhere", "extra": 1})
     assert "sources[0].url" in msg and "timezone" in msg and "extra: unknown key" in msg

@@ -78,7 +78,7 @@ def start(config: Config, token: str | None = None):
     return server
 
 
-def build_world(tmp: Path):
+def build_world(tmp: Path, token: str | None = None):
     """Feeds → `briefing run` twice (three days ago and now) → a running preview server."""
     fs = FeedServer()
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -97,7 +97,7 @@ def build_world(tmp: Path):
     run(config, now=now, as_of=past_as_of, send=False)
     run(config, now=now, send=False)
     fs.add("/slow.xml", rss("Slow", []), delay=2.0)     # "fetch now" must now take a while
-    server = start(config)
+    server = start(config, token)
     port = server.server_address[1]
     return server, World(config, fs, f"http://127.0.0.1:{port}", port,
                          now.astimezone(config.tz).date().isoformat(),
@@ -363,3 +363,31 @@ def test_exposure_warning_and_token_env(world, monkeypatch, tmp_path):
         serve(cfg, port=0, token_env="BRIEFING_TEST_TOKEN")
     with pytest.raises(ConfigError, match="cannot listen"):
         serve(cfg, port=world.port)                        # already taken by the world's server
+
+
+# -- hostile-tester findings (issue 14) ------------------------------------------------------
+@pytest.mark.parametrize("path,status", [
+    ("/9999-12-31", 404), ("/0001-01-01", 404), ("/9999-12-31?theater=Gaza", 404),
+    ("/live?as_of=0001-01-01", 400), ("/live?as_of=9999-12-31T23:59:59", 400),
+])
+def test_dates_out_of_range_are_refused_not_500(world, path, status):
+    got, headers, body = request(world, path)
+    assert got == status, body[:300]
+    assert "Internal error" not in body
+
+
+def test_access_tokens_never_reach_the_log(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BRIEFING_SERVE_LOG", "1")
+    server, w = build_world(tmp_path, token=TOKEN)
+    try:
+        request(w, f"/?token={TOKEN}")
+        request(w, f"/live?theater=Gaza&token={TOKEN}&type=incident")
+        request(w, "/?token=wrong-guess-of-a-token")
+    finally:
+        server.shutdown()
+        server.server_close()
+        w.feeds.close()
+    log = capsys.readouterr().err
+    assert "GET /" in log                      # the log is on, and shows the requests
+    assert TOKEN not in log and "wrong-guess-of-a-token" not in log
+    assert "token=[redacted]" in log
