@@ -3,6 +3,7 @@ overrides first) against a sample brief, to HTML and to PDF, so that a broken ov
 now rather than at 06:00."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 from .config import ConfigError, load_config
@@ -40,11 +41,17 @@ def check(config_path: str, progress: Progress = lambda _m: None) -> list[str]:
     except ConfigError as exc:
         return [str(exc)]
     progress(f"config: {len(config.sources)} sources, {len(config.subscribers)} subscribers, ok")
+    problems = []
+    smtp = config.delivery.smtp
+    if smtp and smtp.username_env:
+        # the run reads them at send time; say so now rather than at 06:00
+        for key, name in (("username_env", smtp.username_env), ("password_env", smtp.password_env)):
+            if not os.environ.get(name or ""):
+                problems.append(f"delivery.smtp.{key}: environment variable {name} is not set")
     from .pdf import render_pdf
     from .render import RenderError, render_html
 
     brief = sample_brief(config.title, config.timezone, config.classification)
-    problems = []
     try:
         html = render_html(brief, user_dir=config.templates_dir, tz=config.tz,
                            paper_size=config.paper_size)

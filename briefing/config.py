@@ -93,11 +93,18 @@ class SmtpConfig(_Frozen):
     timeout: float = Field(default=30.0, gt=0)
     retries: int = Field(default=3, ge=1, le=10)   # attempts for temporary failures (4xx, network)
     backoff: float = Field(default=5.0, ge=0)      # seconds before the 2nd attempt, doubling after
+    allow_insecure_auth: bool = False          # log in over plain TCP (a relay on a trusted network)
 
     @model_validator(mode="after")
     def _tls_modes(self) -> "SmtpConfig":
         if self.starttls and self.ssl:
             raise ValueError("choose starttls or ssl, not both")
+        if self.username_env and not (self.starttls or self.ssl or self.allow_insecure_auth):
+            # AUTH PLAIN over plain TCP hands the password to anyone on the path
+            raise ValueError("a login (username_env) needs starttls: true or ssl: true "
+                             "(or allow_insecure_auth: true for a relay on a trusted network)")
+        if bool(self.username_env) != bool(self.password_env):
+            raise ValueError("username_env and password_env go together")
         return self
 
 

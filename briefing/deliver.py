@@ -174,6 +174,10 @@ class SmtpMailer:
             refused = self.conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
+            if code == 421:
+                # the server is closing the channel (smtplib has closed its socket): the next
+                # attempt must reconnect, not reuse a dead connection
+                self.close()
             self._fail(code, f"recipient refused: {code} {_text(text)}")
         except smtplib.SMTPResponseException as exc:   # SMTPDataError, SMTPSenderRefused, …
             self.close()

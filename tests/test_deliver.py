@@ -22,11 +22,15 @@ NOW = datetime(2026, 4, 2, 5, 30, tzinfo=timezone.utc)
 class Recorder:
     """An SMTP handler that keeps what it accepted and can misbehave on request."""
 
-    def __init__(self, refuse: set[str] = frozenset(), temp_failures: int = 0):
+    def __init__(self, refuse: set[str] = frozenset(), temp_failures: int = 0, closing_rcpt: int = 0):
         self.messages: list[tuple[list[str], bytes]] = []
         self.refuse, self.temp_failures, self.data_calls = set(refuse), temp_failures, 0
+        self.closing_rcpt = closing_rcpt        # answer this many RCPTs "421 closing channel"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.closing_rcpt > 0:
+            self.closing_rcpt -= 1
+            return "421 4.3.2 service shutting down, closing channel"
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -132,6 +136,51 @@ def test_temporary_failure_is_retried_and_delivered_once(tmp_path, feed_server, 
     [d] = result.deliveries
     assert d.status == "sent" and d.attempts == 2
     assert rec.data_calls == 2 and len(rec.messages) == 1
+
+
+def test_421_on_rcpt_reconnects_before_the_next_attempt(tmp_path, feed_server, smtp):
+    # issue 14 #10: smtplib closes its socket on 421; the mailer kept the dead connection, so
+    # every retry failed with "please run connect() first"
+    rec = Recorder(closing_rcpt=1)
+    config = make_config(tmp_path, feed_server, smtp(rec), [{"email": "desk@example.org"}, {"email": "ops@example.org"}])
+    result = run(config, now=NOW)
+    status = {d.subscriber: d for d in result.deliveries}
+    assert status["desk@example.org"].status == "sent" and status["desk@example.org"].attempts == 2
+    assert status["ops@example.org"].status == "sent" and status["ops@example.org"].attempts == 1
+    assert sorted(r[0][0] for r in rec.messages) == ["desk@example.org", "ops@example.org"]
+
+
+@pytest.mark.parametrize("extra,ok", [
+    ({"username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD"}, False),
+    ({"username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD", "starttls": True}, True),
+    ({"username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD", "ssl": True}, True),
+    ({"username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD", "allow_insecure_auth": True}, True),
+])
+def test_a_password_is_only_sent_over_tls_unless_the_config_says_otherwise(tmp_path, extra, ok):
+    # issue 14 #4: username_env with the default starttls: false sent AUTH PLAIN over plain TCP
+    from briefing.config import ConfigError
+    data = {"sources": [{"name": "A", "url": "http://a.example/x"}], "output_dir": str(tmp_path),
+            "delivery": {"smtp": {"host": "mail.example.org", "port": 587, **extra}}}
+    if ok:
+        parse_config(data, tmp_path)
+    else:
+        with pytest.raises(ConfigError, match="delivery.smtp.*needs starttls: true or ssl: true"):
+            parse_config(data, tmp_path)
+
+
+def test_check_reports_unset_credential_variables(tmp_path, monkeypatch):
+    from briefing.check import check
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text("sources: [{name: A, url: 'http://a.example/x'}]\n"
+                   "delivery: {smtp: {host: mail.example.org, starttls: true, username_env: BRIEF_T_USER,"
+                   " password_env: BRIEF_T_PASS}}\n", encoding="utf-8")
+    monkeypatch.delenv("BRIEF_T_USER", raising=False)
+    monkeypatch.setenv("BRIEF_T_PASS", "s3cret")
+    problems = check(str(cfg))
+    assert "delivery.smtp.username_env: environment variable BRIEF_T_USER is not set" in problems
+    assert not any("BRIEF_T_PASS" in p for p in problems)
+    monkeypatch.setenv("BRIEF_T_USER", "desk")
+    assert check(str(cfg)) == []
 
 
 def test_permanent_refusal_of_one_address_does_not_stop_the_others(tmp_path, feed_server, smtp):
