@@ -221,10 +221,20 @@ def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
     from .pipeline import RunError
     from .render import RenderError
+    from .store import STORE_ERRORS
     try:
         return args.func(args)
     except (ConfigError, RunError, RenderError) as exc:
         _err(str(exc))
+        return EXIT_USAGE
+    except STORE_ERRORS as exc:
+        # a full disk, a read-only mount, a file we may not write: the same one line, exit 2
+        _err(f"the store could not be read or written ({exc}): is the disk full, or the store "
+             f"read-only or someone else's?")
+        return EXIT_USAGE
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"cannot write{where}: {exc.strerror or exc} (disk full, read-only or no permission?)")
         return EXIT_USAGE
     except KeyboardInterrupt:
         _err("interrupted")

@@ -105,6 +105,11 @@ def tagging_from_json(text: str) -> Tagging:
     return Tagging(tuple(d["types"]), tuple(d["theaters"]), tuple(d["actors"]), events)
 
 
+# What a store operation can raise when the disk is full, the file read-only or not ours: the
+# CLI turns these into one line and exit 2 (sqlite3 stays inside this module).
+STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)

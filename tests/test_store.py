@@ -36,3 +36,37 @@ def test_an_existing_world_readable_store_is_tightened(tmp_path: Path):
     s = Store(db)
     assert _mode(db) == 0o600
     s.close()
+
+
+def _limited(limit: int):
+    """A child whose files may not grow past `limit` bytes: writes fail as on a full disk
+    (EFBIG; Python ignores SIGXFSZ, so it is an error, not a kill)."""
+    import resource
+
+    def pre() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return pre
+
+
+def test_disk_full_is_one_line_and_exit_2_in_every_command(tmp_path: Path, feed_server):
+    # issue 14 #7: a full disk gave a traceback and exit 1
+    import subprocess
+    import sys
+
+    from builders import ago, rss
+    from datetime import datetime, timezone
+    now = datetime.now(timezone.utc)
+    feed_server.add("/wire.xml", rss("Wire", [(f"Israeli strike kills {n} in Gaza, officials say " + "x" * 300,
+                                               "An Israeli air strike hit a house in Rafah. " * 20,
+                                               f"https://wire.example/{n}", ago(now, 1)) for n in range(200)]))
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text(f"sources: [{{name: Wire, url: '{feed_server.url('/wire.xml')}'}}]\noutput_dir: out\n",
+                   encoding="utf-8")
+    for cmd, limit in ((["run", "--no-send"], 64 * 1024), (["status"], 0)):
+        r = subprocess.run([sys.executable, "-m", "briefing.cli", *cmd, "-c", str(cfg)], capture_output=True,
+                           text=True, timeout=120, preexec_fn=_limited(limit), cwd=tmp_path)
+        assert r.returncode == 2, (cmd, r.returncode, r.stderr[-2000:])
+        assert "Traceback" not in r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert lines[-1].startswith("briefing: ") and ("full" in lines[-1] or "too large" in lines[-1]
+                                                       or "cannot write" in lines[-1]), lines
