@@ -73,8 +73,9 @@ def cmd_send(args) -> int:
     from .pipeline import send_day
 
     config = load_config(args.config)
-    result = send_day(config, args.date, resend=args.resend, progress=_progress)
-    failed = [d for d in result.deliveries if d.status == "failed"]
+    result = send_day(config, args.date, resend=args.resend, only=set(args.to) if args.to else None,
+                      progress=_progress)
+    failed = [d for d in result.deliveries if d.status in ("failed", "uncertain")]
     for d in result.deliveries:
         print(f"{d.subscriber}: {d.status} ({d.edition})" + (f": {d.error}" if d.error else ""),
               file=sys.stderr)
@@ -200,6 +201,9 @@ def parser() -> argparse.ArgumentParser:
     se = add("send", "deliver a day's brief again from the store (skips those already served)", cmd_send)
     se.add_argument("--date", required=True, help="the brief's date, YYYY-MM-DD")
     se.add_argument("--resend", action="store_true", help="send even to subscribers already served")
+    se.add_argument("--to", action="append", metavar="ADDRESS",
+                    help="send to this subscriber alone, whatever the ledger says (repeatable); "
+                         "for a delivery left uncertain")
     st = add("status", "show the last runs, deliveries and failing sources", cmd_status)
     st.add_argument("--limit", type=int, default=10)
     sv = add("serve", "the HTML preview of the brief, on demand, in a browser", cmd_serve)

@@ -2,7 +2,10 @@
 SMTP or, with no SMTP configured, written to OUT/outbox/*.eml. The only module using smtplib.
 
 Every delivery goes through the ledger in the store: marked 'sending' just before the message
-is handed over and 'sent'/'failed' after, so a rerun of the same day never sends twice.
+is handed over and 'sent'/'failed'/'uncertain' after, so a rerun of the same day never sends
+twice. 'uncertain' is a connection lost after the whole message went out but before the
+server's answer: it may have been delivered, so it is never retried by itself; `briefing send
+--date D --to ADDRESS` sends it again to that subscriber once someone has checked.
 No header ever carries feed text: the subject is our own title and the date.
 """
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .store import Store
 class Delivery:
     subscriber: str
     edition: str
-    status: str                     # sent | failed | skipped (already sent earlier)
+    status: str                     # sent | failed | uncertain | skipped (already sent earlier)
     channel: str                    # outbox path or smtp://host:port
     error: str | None = None
     attempts: int = 0
@@ -48,6 +51,11 @@ class TemporaryFailure(Exception):
 
 class PermanentFailure(Exception):
     """Not worth retrying: 5xx replies, bad credentials."""
+
+
+class UncertainFailure(Exception):
+    """The message went out whole and the connection dropped before the server answered: it may
+    have been stored and delivered. Retrying could send it twice."""
 
 
 # -- the message ---------------------------------------------------------------------------
@@ -170,28 +178,45 @@ class SmtpMailer:
     def send(self, msg: EmailMessage, to: str, date: str) -> str:
         if self.conn is None:
             self.conn = self._connect()
+        conn = self.conn
+        # The SMTP steps one by one (smtplib's MAIL, RCPT and DATA commands), so that a
+        # connection lost after the message was handed over is told apart from one lost before.
+        payload_sent = False
+        raw = _dot_stuffed(msg)
         try:
-            refused = self.conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = next(iter(exc.recipients.values()))
-            if code == 421:
-                # the server is closing the channel (smtplib has closed its socket): the next
-                # attempt must reconnect, not reuse a dead connection
-                self.close()
-            self._fail(code, f"recipient refused: {code} {_text(text)}")
-        except smtplib.SMTPResponseException as exc:   # SMTPDataError, SMTPSenderRefused, …
-            self.close()
-            self._fail(exc.smtp_code, f"{exc.smtp_code} {_text(exc.smtp_error)}")
+            conn.ehlo_or_helo_if_needed()
+            opts = ["BODY=8BITMIME"] if not raw.isascii() and conn.has_extn("8bitmime") else []
+            code, text = conn.mail(self.sender, opts)
+            if code != 250:
+                self._fail(code, f"sender refused: {code} {_text(text)}", reset=True)
+            code, text = conn.rcpt(to)
+            if code not in (250, 251):
+                # 421: the server is closing the channel; the next attempt must reconnect
+                self._fail(code, f"recipient refused: {code} {_text(text)}", reset=True)
+            code, text = conn.docmd("DATA")
+            if code != 354:
+                self._fail(code, f"{code} {_text(text)}", reset=True)
+            payload_sent = True
+            conn.send(raw)
+            code, text = conn.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
+            if payload_sent:
+                raise UncertainFailure(f"connection lost after the message was sent, before the server "
+                                       f"confirmed it ({_describe(exc)})") from None
             raise TemporaryFailure(_describe(exc)) from None
-        if refused:   # send_message reports refusals instead of raising when some got through
-            code, text = refused.get(to, (550, b"refused"))
-            self._fail(code, f"recipient refused: {code} {_text(text)}")
+        if code != 250:
+            self._fail(code, f"{code} {_text(text)}", reset=True)
         return self.channel
 
-    @staticmethod
-    def _fail(code: int, message: str) -> None:
+    def _fail(self, code: int, message: str, reset: bool = False) -> None:
+        if reset:
+            # leave the connection ready for the next message (RSET), or drop it if it is dead
+            try:
+                if code == 421 or self.conn.rset()[0] != 250:
+                    self.close()
+            except (smtplib.SMTPException, OSError):
+                self.close()
         raise (TemporaryFailure if 400 <= code < 500 else PermanentFailure)(message)
 
     def close(self) -> None:
@@ -201,6 +226,15 @@ class SmtpMailer:
             except (smtplib.SMTPException, OSError):
                 pass
             self.conn = None
+
+
+def _dot_stuffed(msg: EmailMessage) -> bytes:
+    """The message as DATA carries it: CRLF line ends, a leading '.' doubled, ended by '.'."""
+    raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+    raw = re.sub(rb"(?m)^\.", b"..", raw)
+    if not raw.endswith(b"\r\n"):
+        raw += b"\r\n"
+    return raw + b".\r\n"
 
 
 def _text(raw: bytes | str) -> str:
@@ -217,8 +251,10 @@ def _describe(exc: BaseException) -> str:
 
 # -- the ledger-guarded loop ---------------------------------------------------------------
 def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes]], out_dir: Path,
-            *, resend: bool = False, sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
-    """Send each subscriber their edition once. `editions` maps edition key → (brief, pdf)."""
+            *, resend: bool = False, only: set[str] | None = None,
+            sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
+    """Send each subscriber their edition once. `editions` maps edition key → (brief, pdf);
+    `only`: these subscribers alone, sent again whatever the ledger says (`send --to`)."""
     smtp = config.delivery.smtp
     transport = SmtpMailer(smtp, config.delivery.from_) if smtp else Outbox(out_dir / "outbox")
     retries, backoff = (smtp.retries, smtp.backoff) if smtp else (1, 0.0)
@@ -228,15 +264,19 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
             key = edition_of(sub).key
             brief, pdf = editions[key]
             date = brief.date
+            if only is not None and sub.email not in only:
+                continue
             previous = store.delivery_status(date, sub.email, key)
-            # 'sending' means a crash came after handing the message over: it may have gone, so
-            # never risk a duplicate; `briefing send --resend` is the deliberate way.
-            if previous in ("sent", "sending") and not resend:
-                results.append(Delivery(sub.email, key, "skipped", transport.channel,
-                                        None if previous == "sent" else "state uncertain after a crash"))
+            # 'sending' (a crash came after handing the message over) and 'uncertain' (the
+            # connection dropped before the server confirmed) may both have gone: never risk a
+            # duplicate; `briefing send --date D --to ADDRESS` is the deliberate way.
+            if previous in ("sent", "sending", "uncertain") and not resend and only is None:
+                why = {"sent": None, "sending": "state uncertain after a crash",
+                       "uncertain": "uncertain: the connection dropped before the server confirmed"}[previous]
+                results.append(Delivery(sub.email, key, "skipped", transport.channel, why))
                 continue
             msg = build_message(config, sub, brief, pdf)
-            error, attempts, where = None, 0, transport.channel
+            error, attempts, where, status = None, 0, transport.channel, None
             for attempt in range(retries):
                 attempts += 1
                 store.mark_delivery(date, sub.email, key, "sending", _now(), attempt=True)
@@ -247,11 +287,14 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
                 except PermanentFailure as exc:
                     error = str(exc)
                     break
+                except UncertainFailure as exc:
+                    error, status = str(exc), "uncertain"
+                    break
                 except TemporaryFailure as exc:
                     error = f"{exc} (after {attempt + 1} attempts)"
                     if attempt + 1 < retries:
                         sleep(backoff * 2 ** attempt)
-            status = "failed" if error else "sent"
+            status = status or ("failed" if error else "sent")
             store.mark_delivery(date, sub.email, key, status, _now(), error=error, channel=where)
             results.append(Delivery(sub.email, key, status, where, error, attempts))
     finally:

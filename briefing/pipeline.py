@@ -147,15 +147,19 @@ def render_all(config: Config, brief: Brief) -> tuple[str, bytes]:
 
 
 def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out_dir: Path,
-            send: bool, resend: bool = False, progress: Progress = lambda _m: None) -> RunResult:
+            send: bool, resend: bool = False, only: set[str] | None = None, archive: bool = True,
+            progress: Progress = lambda _m: None) -> RunResult:
+    """Compose, render and (``send``) deliver. ``archive=False`` (a later `send`) leaves the
+    day's files as they were written: they are the record of what went out."""
     brief = build_brief(config, store, as_of, now, progress)
     folder = out_dir / brief.date
     html, pdf = render_all(config, brief)
     result = RunResult(brief, folder)
     for name, data in (("brief.html", html), ("brief.pdf", pdf), ("brief.json", brief_json(brief))):
-        write_atomic(folder / name, data)
+        if archive or not (folder / name).exists():
+            write_atomic(folder / name, data)
         result.files[name] = folder / name
-    progress(f"render: wrote {', '.join(str(p) for p in result.files.values())}")
+    progress(f"render: {'wrote' if archive else 'kept'} {', '.join(str(p) for p in result.files.values())}")
 
     if send and config.subscribers:
         editions: dict[str, tuple[Brief, bytes]] = {"full": (brief, pdf)}
@@ -163,22 +167,29 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
             if ed.key not in editions:          # each distinct edition rendered once
                 eb = filter_brief(brief, ed)
                 editions[ed.key] = (eb, render_all(config, eb)[1])
-                write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
-        result.deliveries = deliver(config, store, editions, out_dir, resend=resend)
+                if archive or not (folder / "editions" / f"{ed.key}.pdf").exists():
+                    write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
+        result.deliveries = deliver(config, store, editions, out_dir, resend=resend, only=only)
         sent = sum(d.status == "sent" for d in result.deliveries)
         earlier = sum(d.status == "skipped" and not d.error for d in result.deliveries)
-        uncertain = sum(d.status == "skipped" and bool(d.error) for d in result.deliveries)
+        uncertain = [d.subscriber for d in result.deliveries
+                     if d.status == "uncertain" or (d.status == "skipped" and d.error)]
         failed = sum(d.status == "failed" for d in result.deliveries)
         progress(f"deliver: {sent} sent, {earlier} already sent earlier, {failed} failed"
-                 + (f", {uncertain} uncertain (interrupted mid-send; `briefing send --date "
-                    f"{brief.date} --resend` to retry)" if uncertain else ""))
+                 + (f", {len(uncertain)} uncertain (may have been delivered: check, then "
+                    + "; ".join(f"`briefing send --date {brief.date} --to {a}`" for a in uncertain[:5])
+                    + (" …" if len(uncertain) > 5 else "") + " to send it again)" if uncertain else ""))
     return result
 
 
-def send_day(config: Config, date: str, *, resend: bool = False, out_dir: Path | None = None,
-             progress: Progress = lambda _m: None) -> RunResult:
+def send_day(config: Config, date: str, *, resend: bool = False, only: set[str] | None = None,
+             out_dir: Path | None = None, progress: Progress = lambda _m: None) -> RunResult:
     """`briefing send --date D`: rebuild day D's brief from the store (as of its last successful
-    run) and deliver it; without `resend`, subscribers already served are skipped."""
+    run) and deliver it; without `resend`, subscribers already served are skipped; `only`
+    (`--to`): these subscribers alone, whatever the ledger says. The day's files are kept."""
+    unknown = sorted((only or set()) - {s.email for s in config.subscribers})
+    if unknown:
+        raise RunError(f"--to {unknown[0]}: not a subscriber in the configuration")
     out_dir = out_dir or config.output_dir
     day = datetime.fromisoformat(date).date()
     start = datetime.combine(day, dtime.min, tzinfo=config.tz).astimezone(timezone.utc)
@@ -192,7 +203,8 @@ def send_day(config: Config, date: str, *, resend: bool = False, out_dir: Path |
                                    f"--as-of {date}T06:00` first")
                 as_of = datetime.fromisoformat(last["as_of"])
                 return produce(config, store, as_of=as_of, now=datetime.now(timezone.utc),
-                               out_dir=out_dir, send=True, resend=resend, progress=progress)
+                               out_dir=out_dir, send=True, resend=resend, only=only, archive=False,
+                               progress=progress)
             finally:
                 store.close()
     except LockedError as exc:

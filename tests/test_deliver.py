@@ -210,3 +210,54 @@ def test_unreachable_server_is_recorded_and_a_later_send_completes_the_day(tmp_p
     assert [x.status for x in send_day(config, "2026-04-02").deliveries] == ["skipped"]
     assert [x.status for x in send_day(config, "2026-04-02", resend=True).deliveries] == ["sent"]
     assert len(rec.messages) == 2
+
+
+class DropsAfterData(Recorder):
+    """Stores the message, then drops the connection before answering 250: the message is
+    delivered, the client cannot know it."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.data_calls += 1
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        server.transport.close()
+        return "250 Message accepted"
+
+
+def test_a_drop_after_data_is_uncertain_never_retried_and_resolved_per_recipient(tmp_path, feed_server, smtp):
+    # issue 14 #2 and #3: this was retried 3 times and again on the next run (4 copies per
+    # subscriber), and the suggested recovery (--resend) resent to everyone
+    rec = DropsAfterData()
+    port = smtp(rec)
+    config = make_config(tmp_path, feed_server, port, [{"email": "desk@example.org"}, {"email": "ops@example.org"}])
+    lines: list[str] = []
+    first = run(config, now=NOW, progress=lines.append)
+    assert {d.subscriber: (d.status, d.attempts) for d in first.deliveries} == {
+        "desk@example.org": ("uncertain", 1), "ops@example.org": ("uncertain", 1)}
+    assert rec.data_calls == 2                                   # one copy each, no retry
+    hint = next(l for l in lines if l.startswith("deliver:"))
+    assert "briefing send --date 2026-04-02 --to desk@example.org" in hint and "--resend" not in hint
+    ledger = {d["subscriber"]: d["status"] for d in Store(config.db_path).deliveries("2026-04-02")}
+    assert ledger == {"desk@example.org": "uncertain", "ops@example.org": "uncertain"}
+
+    again = run(config, now=NOW)                                 # the next ordinary run
+    assert [d.status for d in again.deliveries] == ["skipped", "skipped"] and rec.data_calls == 2
+
+    brief = config.output_dir / "2026-04-02" / "brief.html"
+    before = (brief.read_bytes(), brief.stat().st_mtime_ns)
+    good = Recorder()
+    config2 = make_config(tmp_path, feed_server, smtp(good), [{"email": "desk@example.org"},
+                                                              {"email": "ops@example.org"}])
+    one = send_day(config2, "2026-04-02", only={"ops@example.org"})   # ops said it never arrived
+    assert [(d.subscriber, d.status) for d in one.deliveries] == [("ops@example.org", "sent")]
+    assert [r[0] for r in good.messages] == [["ops@example.org"]]
+    assert (brief.read_bytes(), brief.stat().st_mtime_ns) == before    # the record stays as sent
+    ledger = {d["subscriber"]: d["status"] for d in Store(config.db_path).deliveries("2026-04-02")}
+    assert ledger == {"desk@example.org": "uncertain", "ops@example.org": "sent"}
+
+
+def test_send_to_someone_not_subscribed_is_refused(tmp_path, feed_server, smtp):
+    from briefing.pipeline import RunError
+    config = make_config(tmp_path, feed_server, smtp(Recorder()), [{"email": "desk@example.org"}])
+    run(config, now=NOW)
+    with pytest.raises(RunError, match="--to x@example.org: not a subscriber"):
+        send_day(config, "2026-04-02", only={"x@example.org"})
