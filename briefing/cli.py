@@ -74,7 +74,7 @@ def cmd_send(args) -> int:
 
     config = load_config(args.config)
     result = send_day(config, args.date, resend=args.resend, only=set(args.to) if args.to else None,
-                      progress=_progress)
+                      resend_uncertain=args.resend_uncertain, progress=_progress)
     failed = [d for d in result.deliveries if d.status in ("failed", "uncertain")]
     for d in result.deliveries:
         print(f"{d.subscriber}: {d.status} ({d.edition})" + (f": {d.error}" if d.error else ""),
@@ -204,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--to", action="append", metavar="ADDRESS",
                     help="send to this subscriber alone, whatever the ledger says (repeatable); "
                          "for a delivery left uncertain")
+    se.add_argument("--resend-uncertain", action="store_true",
+                    help="send again to every subscriber whose delivery that day is uncertain")
     st = add("status", "show the last runs, deliveries and failing sources", cmd_status)
     st.add_argument("--limit", type=int, default=10)
     sv = add("serve", "the HTML preview of the brief, on demand, in a browser", cmd_serve)

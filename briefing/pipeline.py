@@ -183,10 +183,13 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
 
 
 def send_day(config: Config, date: str, *, resend: bool = False, only: set[str] | None = None,
-             out_dir: Path | None = None, progress: Progress = lambda _m: None) -> RunResult:
+             resend_uncertain: bool = False, out_dir: Path | None = None,
+             progress: Progress = lambda _m: None) -> RunResult:
     """`briefing send --date D`: rebuild day D's brief from the store (as of its last successful
     run) and deliver it; without `resend`, subscribers already served are skipped; `only`
-    (`--to`): these subscribers alone, whatever the ledger says. The day's files are kept."""
+    (`--to`): these subscribers alone, whatever the ledger says; `resend_uncertain`: every
+    subscriber whose delivery that day is uncertain (after someone checked). The day's files
+    are kept."""
     unknown = sorted((only or set()) - {s.email for s in config.subscribers})
     if unknown:
         raise RunError(f"--to {unknown[0]}: not a subscriber in the configuration")
@@ -202,6 +205,11 @@ def send_day(config: Config, date: str, *, resend: bool = False, only: set[str] 
                     raise RunError(f"no successful run for {date} in the store; run `briefing run "
                                    f"--as-of {date}T06:00` first")
                 as_of = datetime.fromisoformat(last["as_of"])
+                if resend_uncertain:
+                    only = (only or set()) | {d["subscriber"] for d in store.deliveries(date)
+                                              if d["status"] in ("uncertain", "sending")}
+                    if not only:
+                        raise RunError(f"no uncertain delivery on {date}")
                 return produce(config, store, as_of=as_of, now=datetime.now(timezone.utc),
                                out_dir=out_dir, send=True, resend=resend, only=only, archive=False,
                                progress=progress)

@@ -253,6 +253,9 @@ def test_a_drop_after_data_is_uncertain_never_retried_and_resolved_per_recipient
     assert (brief.read_bytes(), brief.stat().st_mtime_ns) == before    # the record stays as sent
     ledger = {d["subscriber"]: d["status"] for d in Store(config.db_path).deliveries("2026-04-02")}
     assert ledger == {"desk@example.org": "uncertain", "ops@example.org": "sent"}
+    rest = send_day(config2, "2026-04-02", resend_uncertain=True)    # desk checked too: not there
+    assert [(d.subscriber, d.status) for d in rest.deliveries] == [("desk@example.org", "sent")]
+    assert sorted(r[0][0] for r in good.messages) == ["desk@example.org", "ops@example.org"]
 
 
 def test_send_to_someone_not_subscribed_is_refused(tmp_path, feed_server, smtp):
