@@ -6,7 +6,10 @@ for a single bad feed. Guards, because feeds and their servers are untrusted:
   server dripping a byte a second would otherwise hold the run forever);
 - a cap on raw and decompressed bytes, decompressing ourselves with a bounded zlib object
   (a 50 KB gzip bomb must not become 10 GB in memory);
-- redirects followed by hand, at most ``max_redirects`` hops, each one http/https only.
+- redirects followed by hand, at most ``max_redirects`` hops, each one http/https only, and
+  never from a public address into a private or loopback one (a feed on the internet must not
+  make us read the LAN or this machine; decimal and octal address forms resolve like any name).
+  A feed the user configured on a private address may redirect within its own reach.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import errno
+import ipaddress
 import socket
 import ssl
 import time
@@ -129,9 +133,16 @@ async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
     if old.last_modified:
         headers["If-Modified-Since"] = old.last_modified
     url, seen = source.url, set()
+    reach = None                # how private the configured feed's own address is
     for hop in range(settings.max_redirects + 1):
         _check_scheme(url, redirected=hop > 0)
         seen.add(url)
+        if hop == 0:
+            reach = await _privacy(urlsplit(url).hostname)
+        else:
+            target = await _privacy(urlsplit(url).hostname)
+            if target is not None and reach is not None and target > reach:
+                raise FeedError(f"redirect to a {_PRIVACY_NAMES[target]} address refused ({_short(url)})")
         try:
             request = client.build_request("GET", url, headers=headers)
         except httpx.InvalidURL:
@@ -253,6 +264,40 @@ class _Decoder:
             return b""
         # a truncated stream keeps what decoded so far, still within the cap
         return self._count(self._z.flush(self.cap - self.total + 1))
+
+
+# How private an address is: a redirect may not go further in than the feed's own address.
+PUBLIC, PRIVATE, LOCAL = 0, 1, 2
+_PRIVACY_NAMES = {PRIVATE: "private-network", LOCAL: "loopback or local"}
+
+
+def _class(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> int:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback or ip.is_unspecified or ip.is_multicast:
+        return LOCAL
+    if ip.is_private or ip.is_link_local or ip.is_reserved or not ip.is_global:
+        return PRIVATE
+    return PUBLIC
+
+
+async def _privacy(host: str | None) -> int | None:
+    """The most private class among the addresses ``host`` resolves to (None: unresolvable,
+    left for the request itself to report). getaddrinfo reads "2130706433" and "0177.0.0.1" as
+    127.0.0.1, as the connection would."""
+    if not host:
+        return None
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host.strip("[]"), None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    classes = []
+    for *_, addr in infos:
+        try:
+            classes.append(_class(ipaddress.ip_address(addr[0].split("%")[0])))
+        except ValueError:
+            continue
+    return max(classes) if classes else None
 
 
 def _check_scheme(url: str, redirected: bool) -> None:

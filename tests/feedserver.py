@@ -58,12 +58,13 @@ class _Server(ThreadingHTTPServer):
 class FeedServer:
     """Loopback HTTP server on an ephemeral port, in a background daemon thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self.stop = threading.Event()
         self.requests: list[tuple[str, dict[str, str]]] = []
-        self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _Server((host, 0), _make_handler(self))
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"feedserver:{self.port}", daemon=True)
@@ -71,7 +72,7 @@ class FeedServer:
 
     # -- registration -------------------------------------------------------------------
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def add(self, path: str, body: bytes, content_type: str = "application/rss+xml; charset=utf-8",
             status: int = 200, headers: dict[str, str] | None = None, etag: str | None = None,

@@ -114,6 +114,46 @@ def test_redirects_followed_and_final_url_kept(feed_server):
     assert r.ok and r.body == RSS and r.final_url == feed_server.url("/new/rss.xml")
 
 
+def _lan_address() -> str | None:
+    """This machine's address on its network (not loopback), if it has one: the route a UDP
+    socket would take, found without sending anything."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))
+            ip = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if ip.startswith("127.") or ip == "0.0.0.0" else ip
+
+
+def test_redirect_into_a_more_private_address_is_refused(feed_server):
+    # issue 14 #6: a feed redirecting to http://127.0.0.1:PORT/… (or http://2130706433:PORT/…)
+    # put an internal page into the brief. Here the feed lives on this machine's network
+    # address and redirects to loopback; a public feed redirecting to either is the same check.
+    ip = _lan_address()
+    if ip is None:
+        pytest.skip("no non-loopback address on this machine")
+    from feedserver import FeedServer
+    internal = feed_server.add("/internal/admin", b"<rss><channel><title>INTERNAL SECRET</title></channel></rss>")
+    lan = FeedServer(host=ip)
+    try:
+        lan.add_redirect("/plain", internal)
+        lan.add_redirect("/decimal", f"http://2130706433:{feed_server.port}/internal/admin")
+        lan.add_redirect("/octal", f"http://0177.0.0.1:{feed_server.port}/internal/admin")
+        lan.add("/own", RSS)
+        lan.add_redirect("/same-reach", lan.url("/own"))
+        for path in ("/plain", "/decimal"):
+            r = one(lan.url(path))
+            assert not r.ok and r.error.startswith("redirect to a loopback or local address refused"), (path, r.error)
+        r = one(lan.url("/octal"))                              # httpx already rejects this form
+        assert not r.ok and r.error.startswith("redirect to") and "refused" in r.error
+        assert feed_server.hits("/internal/admin") == 0
+        assert one(lan.url("/same-reach")).ok                   # within the feed's own reach: fine
+    finally:
+        lan.close()
+
+
 def test_redirect_loop_and_too_many_redirects(feed_server):
     feed_server.add_redirect("/a", "/b")
     feed_server.add_redirect("/b", "/a")
