@@ -229,6 +229,16 @@ def sentence_features(sents, rule: Tagging, text: str) -> list[str]:
     return item
 
 
+def _add(cands: dict[str, list[str]], order: list[str], key: str, m, toks, where: str, s: str,
+         prefix: str = "") -> None:
+    """One mention's features added to its candidate (created, in order of first mention)."""
+    feats = _mention_feats(m, toks, where, key not in cands, s)
+    if key not in cands:
+        cands[key] = []
+        order.append(key)
+    cands[key] += [prefix + f for f in feats] if prefix else feats
+
+
 def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Theater and actor candidates with their features (see the module's docstring)."""
     th: dict[str, list[str]] = {}
@@ -244,23 +254,11 @@ def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str,
             # stand for an actor; a town cannot
             state = e.parent or e.demonym or (place if e.capital and theaters.get(place) == "country" else None)
             if place:
-                feats = _mention_feats(m, toks, where, place not in th, s)
-                if place not in th:
-                    th[place] = []
-                    order_th.append(place)
-                th[place] += feats
+                _add(th, order_th, place, m, toks, where, s)
             elif e.demonym:
-                feats = _mention_feats(m, toks, where, e.demonym not in th, s)
-                if e.demonym not in th:
-                    th[e.demonym] = []
-                    order_th.append(e.demonym)
-                th[e.demonym] += ["dem|" + f for f in feats]
+                _add(th, order_th, e.demonym, m, toks, where, s, prefix="dem|")
             if state:
-                feats = _mention_feats(m, toks, where, state not in ac, s)
-                if state not in ac:
-                    ac[state] = []
-                    order_ac.append(state)
-                ac[state] += feats
+                _add(ac, order_ac, state, m, toks, where, s)
                 if e.akind:
                     ac[state].append("akind:" + e.akind)
     # an actor's home is a candidate theater (Hezbollah's threats with no target land in Lebanon;

@@ -45,7 +45,18 @@ def load_model(path: str = MODEL_PATH) -> dict | None:
     return m
 
 
-def _p(model, feats) -> float:
+def pick(scores: dict[str, float], th: dict, key: str) -> list[str]:
+    """The candidates kept for one decision ("theater" or "actor"), best first: those scoring
+    at least the threshold, else the best one if it reaches the lower ``<key>_top`` bar (the
+    same rule in training's threshold search)."""
+    scored = sorted(((p, c) for c, p in scores.items()), key=lambda p: (-p[0], p[1]))
+    keep = [c for p, c in scored if p >= th[key]]
+    if not keep and scored and scored[0][0] >= th[key + "_top"]:
+        keep = [scored[0][1]]
+    return keep
+
+
+def prob(model, feats) -> float:
     if model is None:
         return 0.0
     w = model["w"]
@@ -69,9 +80,6 @@ class Extractor:
             self._tw = m["types"]["w"]           # feature → [incident, threat, deployment]
             self._tb = m["types"]["bias"]
             self._tt = [m["thresholds"]["type"][t] for t in TYPES]
-
-    def mentions(self, s, toks):
-        return self.rules.mentions(s, toks)
 
     def type_scores(self, feats) -> dict[str, float]:
         hits = list(filter(None, map(self._tw.get, set(feats))))
@@ -121,13 +129,8 @@ class Extractor:
             return _EMPTY
         m = self.model
         th = m["thresholds"]
-        picked = []
-        for key, cands in zip(("theater", "actor"), candidates(self.rules, rule, sents)):
-            scored = sorted(((_p(m[key], fs), c) for c, fs in cands.items()), key=lambda p: (-p[0], p[1]))
-            keep = [c for p, c in scored if p >= th[key]]
-            if not keep and scored and scored[0][0] >= th[key + "_top"]:
-                keep = [scored[0][1]]
-            picked.append(keep)
+        picked = [pick({c: prob(m[key], fs) for c, fs in cands.items()}, th, key)
+                  for key, cands in zip(("theater", "actor"), candidates(self.rules, rule, sents))]
         # the type of each sentence that holds rule events, read alone (one statement is a
         # threat or an attack report, not both because the item holds both)
         texts = {e.text for e in rule.events if e.type in types}
@@ -143,7 +146,6 @@ def _tail_words() -> tuple[str, ...]:
 
 
 _TAIL = _tail_words()
-
 
 
 def _decap(s: str) -> str:

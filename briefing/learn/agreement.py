@@ -10,16 +10,10 @@ the share of items where the two sets are identical.
 """
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
-from .corpus import CORPUS
+from .corpus import CORPUS, load_labels
 from .metrics import TYPES, kappa, score
-
-
-def read(path: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in (json.loads(l) for l in path.open(encoding="utf-8") if l.strip())}
 
 
 def report(a: dict[str, dict], b: dict[str, dict]) -> dict:
@@ -38,8 +32,8 @@ def report(a: dict[str, dict], b: dict[str, dict]) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    a = read(CORPUS / "labels-a.jsonl")
-    b = read(CORPUS / "labels-b.jsonl")
+    a = load_labels(CORPUS / "labels-a.jsonl")
+    b = load_labels(CORPUS / "labels-b.jsonl")
     r = report(a, b)
     print(f"double-labelled items: {r['n']} (both annotators saw an event: {r['both_event_items']})")
     for t in TYPES:

@@ -22,7 +22,8 @@ import time
 import zlib
 from pathlib import Path
 
-from ..extract.features import TYPES, featurize
+from ..extract.features import TYPES, Features, featurize
+from ..extract.learned import pick, prob
 from .corpus import CORPUS, load_items, load_labels
 from .metrics import score
 
@@ -52,17 +53,6 @@ def _fit(rows: list[list[str]], y: list[int], C: float, balanced: bool = False, 
     names = sorted(vocab, key=vocab.get)
     w = {n: round(float(c), 4) for n, c in zip(names, clf.coef_[0]) if abs(c) >= 1e-3}
     return {"bias": round(float(clf.intercept_[0]), 4), "w": dict(sorted(w.items()))}
-
-
-def prob(model, feats) -> float:
-    if model is None:
-        return 0.0
-    z = model["bias"]
-    w = model["w"]
-    for f in set(feats):
-        z += w.get(f, 0.0)
-    from math import exp
-    return 1.0 / (1.0 + exp(-z)) if z > -30 else 0.0
 
 
 PRUNE = 0.01   # weights smaller than this change no decision (checked: 11 of 16,968 pool items
@@ -136,14 +126,7 @@ def _apply(probs, th):
     types = [t for t in TYPES if ps[t] >= th["type"][t]]
     if not types:
         return [], [], []
-    out = []
-    for key, cands in (("theater", pth), ("actor", pac)):
-        scored = sorted(((p, c) for c, p in cands.items()), key=lambda p: (-p[0], p[1]))
-        keep = [c for p, c in scored if p >= th[key]]
-        if not keep and scored and scored[0][0] >= th[key + "_top"]:
-            keep = [scored[0][1]]
-        out.append(keep)
-    return types, out[0], out[1]
+    return types, pick(pth, th, "theater"), pick(pac, th, "actor")
 
 
 def tune(cv, gold) -> tuple[dict, dict]:
