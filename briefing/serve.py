@@ -1,8 +1,9 @@
 """`briefing serve`: the on-demand HTML preview on 127.0.0.1.
 
-The standard library's ThreadingHTTPServer, hardened: daemon threads, a socket timeout per
-connection (slow clients cannot pin a thread forever), a cap on concurrent connections, tiny
-request bodies, a Host check against DNS rebinding, an optional access token, CSRF tokens on
+The standard library's ThreadingHTTPServer, hardened: daemon threads, a deadline for a whole
+request head and a cap on connections that have not yet sent one (slow clients can neither pin
+a thread nor crowd out a real reader: the oldest waiting connection makes way for a new one),
+a socket timeout per read and write, a cap on concurrent connections, tiny request bodies, a Host check against DNS rebinding, an optional access token, CSRF tokens on
 POST, strict security headers on every response, and routes matched by exact patterns only —
 nothing from the URL ever becomes a file path. Pages live in `serve_pages.py`.
 """
@@ -16,6 +17,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +34,14 @@ from .serve_security import TOKEN_COOKIE, cookie_value, csp, host_allowed, is_lo
 MAX_BODY = 8 * 1024             # the only form we accept has one hidden field
 MAX_CONNECTIONS = 64            # beyond this a client gets 503 instead of another thread
 REQUEST_TIMEOUT = 15.0          # seconds of silence before a connection is dropped
+# A request head (request line, headers, a form's body) must arrive whole within this, however
+# it is dripped: a per-read timeout alone let a client sending one header line every 5 s hold a
+# connection for ever (hostile tester, issue 14).
+HEAD_DEADLINE = 10.0
+# Connections still waiting for a complete, authorised request. A new one beyond this evicts the
+# oldest, so 100 slow clients cannot keep a real request out; a browser's idle keep-alive
+# connection evicted under attack is simply reopened.
+MAX_WAITING = 32
 ROUTE_DAY = re.compile(r"/(\d{4}-\d{2}-\d{2})")
 ROUTE_FILE = re.compile(r"/(\d{4}-\d{2}-\d{2})/(brief\.(?:html|pdf|json))")
 TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
@@ -55,7 +65,7 @@ def _in_range(day: str) -> bool:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True           # a stuck request never keeps the process alive
     block_on_close = False
-    request_queue_size = 128
+    request_queue_size = 1024
 
     def __init__(self, addr, config: Config, token: str | None, transport=None):
         if ":" in addr[0]:
@@ -66,6 +76,34 @@ class PreviewServer(ThreadingHTTPServer):
         self.fetch = FetchJob(config, transport)
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.loopback = is_loopback(addr[0])
+        self.head_deadline = HEAD_DEADLINE
+        self.waiting: dict[socket.socket, float] = {}     # connection → deadline, oldest first
+        self.waiting_lock = threading.Lock()
+
+    # -- connections waiting for a request -------------------------------------------------------
+    def wait_for_request(self, conn: socket.socket) -> None:
+        """`conn` now waits for a request head: give it a deadline, and make room by evicting
+        the oldest waiter if too many are waiting."""
+        with self.waiting_lock:
+            self.waiting.pop(conn, None)
+            while len(self.waiting) >= MAX_WAITING:
+                oldest = next(iter(self.waiting))
+                del self.waiting[oldest]
+                _drop(oldest)
+            self.waiting[conn] = time.monotonic() + self.head_deadline
+
+    def request_read(self, conn: socket.socket) -> None:
+        with self.waiting_lock:
+            self.waiting.pop(conn, None)
+
+    def service_actions(self) -> None:
+        # serve_forever calls this every poll interval: drop the heads that missed the deadline.
+        now = time.monotonic()
+        with self.waiting_lock:
+            late = [c for c, deadline in self.waiting.items() if deadline <= now]
+            for conn in late:
+                del self.waiting[conn]
+                _drop(conn)
 
     def process_request(self, request, client_address):
         if not self.slots.acquire(blocking=False):
@@ -92,7 +130,17 @@ class PreviewServer(ThreadingHTTPServer):
         try:
             super().process_request_thread(request, client_address)
         finally:
+            self.request_read(request)
             self.slots.release()
+
+
+def _drop(conn: socket.socket) -> None:
+    """End a connection from outside its thread: the thread's blocked read returns at once and
+    the handler closes the socket as usual."""
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass                        # already gone
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -151,6 +199,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, body)
 
     # -- entry points -------------------------------------------------------------------------
+    def handle_one_request(self) -> None:
+        self.server.wait_for_request(self.connection)
+        super().handle_one_request()
+
     def do_HEAD(self) -> None:  # noqa: N802
         self.do_GET()
 
@@ -169,11 +221,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.page_error(400, "Malformed request.")
         try:
             if not host_allowed(self.headers.get("Host"), self.server.loopback):
+                self.close_connection = True
                 return self.page_error(403, "Unexpected Host header.")
             allowed, via_query = token_check(self.server.token, query.get("token", [""])[0],
                                              self.headers.get("Cookie"))
             if not allowed:
+                self.close_connection = True    # no keep-alive for strangers
                 return self.page_error(401, "This preview needs its access token: open it with ?token=… once.")
+            if not post:                        # a form's body is part of its head: see post()
+                self.server.request_read(self.connection)
             if via_query and not post:
                 # Swap the token for an HttpOnly cookie and drop it from the address bar.
                 return self.send(303, b"", headers={
@@ -263,6 +319,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise PageError(413, "Request body too large.")
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), max_num_fields=10)
+        self.server.request_read(self.connection)
         if not same_origin(self.headers, form.get("csrf", [""])[0], self.server.csrf):
             raise PageError(403, "This form must be sent from the preview's own Fetch page.")
         started, message = self.server.fetch.start()

@@ -262,6 +262,78 @@ def test_slow_client_does_not_block_others(world):
         assert time.monotonic() - t < 5
 
 
+
+class Drip:
+    """Slow clients as the hostile tester ran them: each socket sends a request line and then one
+    header line every `every` seconds, never finishing its head."""
+
+    def __init__(self, port: int, count: int, every: float):
+        self.socks = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(count)]
+        self.closed = [False] * count
+        self.stop = threading.Event()
+        for s in self.socks:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        self.thread = threading.Thread(target=self._drip, args=(every,), daemon=True)
+        self.thread.start()
+
+    def _drip(self, every: float) -> None:
+        n = 0
+        while not self.stop.wait(every):
+            n += 1
+            for i, s in enumerate(self.socks):
+                if not self.closed[i]:
+                    try:
+                        s.sendall(b"X-Drip-%d: 1\r\n" % n)
+                    except OSError:
+                        self.closed[i] = True
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        for s in self.socks:
+            s.close()
+
+
+def test_slow_clients_cannot_lock_out_a_token_holder(world):
+    """Issue 14 #1: 80 dripping connections (more than the server's 64 threads) used to keep a
+    valid request at 503 for as long as they lasted."""
+    server = start(world.config, token=TOKEN)
+    port = server.server_address[1]
+    cookie = request(port, "/?token=" + TOKEN)[1]["set-cookie"].split(";")[0]
+    drip = Drip(port, 80, every=0.5)
+    try:
+        time.sleep(1.0)                                  # all of them connected and dripping
+        for _ in range(3):
+            t = time.monotonic()
+            status = request(port, "/sources", headers={"Cookie": cookie})[0]
+            assert status == 200 and time.monotonic() - t < 1.0
+    finally:
+        drip.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_dripped_request_head_is_cut_at_the_deadline(world):
+    """Issue 14 #1: the timeout was per read, so a header line every few seconds kept a
+    connection (and its thread) for ever. Now the whole head has a deadline."""
+    server = start(world.config)
+    server.head_deadline = 1.5
+    drip = Drip(server.server_address[1], 1, every=0.2)
+    try:
+        sock = drip.socks[0]
+        t = time.monotonic()
+        sock.settimeout(10)
+        try:
+            data = sock.recv(4096)                       # b"" once the server hangs up
+        except ConnectionResetError:
+            data = b""
+        assert data == b"" and 1.0 < time.monotonic() - t < 5
+    finally:
+        drip.close()
+        server.shutdown()
+        server.server_close()
+
+
 # -- fetch now ---------------------------------------------------------------------------------
 def csrf(world) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', request(world, "/fetch")[2]).group(1)
