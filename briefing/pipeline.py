@@ -84,19 +84,20 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
 
 def fetch_and_store(config: Config, store: Store, now: datetime, transport=None,
                     progress: Progress = lambda _m: None) -> tuple[int, int, int]:
-    """Fetch + parse + store, one transaction per source: a crash loses at most one feed."""
-    def parse(f):
-        return parse_feed(f, now) if f.ok and not f.not_modified else None
+    """Fetch + parse + store, one transaction per source, each feed stored as soon as it has
+    arrived and been parsed (while slower feeds are still downloading): a crash loses at most
+    the feeds still in flight, never one already fetched."""
+    def parse_and_store(f) -> tuple[bool, int]:
+        # Runs in fetch_all's single worker thread while this thread waits for fetch_all:
+        # the store is used by one thread at a time (see Store.__init__).
+        parsed = parse_feed(f, now) if f.ok and not f.not_modified else None
+        return f.ok and not (parsed and parsed.error), store.record(f, parsed, now)
 
     results = fetch_all(config.source_list(), store.validators(), fetch_settings(config),
-                        transport=transport, then=parse)
-    ok = failed = new = 0
-    for f, parsed in results:
-        new += store.record(f, parsed, now)
-        if f.ok and not (parsed and parsed.error):
-            ok += 1
-        else:
-            failed += 1
+                        transport=transport, then=parse_and_store)
+    ok = sum(good for _f, (good, _new) in results)
+    new = sum(n for _f, (_good, n) in results)
+    failed = len(results) - ok
     progress(f"fetch: {ok} sources ok, {failed} failed; {new} new items stored")
     return ok, failed, new
 

@@ -121,7 +121,11 @@ class Store:
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             if self.path.stat().st_mode & 0o077:
                 os.chmod(self.path, 0o600)
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        # check_same_thread=False: a run stores each feed from fetch_all's worker thread while
+        # the thread that opened the store waits, so calls never overlap (and the sqlite3
+        # module is built serialized: sqlite3.threadsafety == 3).
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None,
+                                  check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -203,7 +207,7 @@ class Store:
         """Items published in [start, end], oldest first. The end is inclusive: an undated item
         is stamped with the fetch time, which is the cut-off of the run that first sees it."""
         rows = self.db.execute(
-            "SELECT * FROM items WHERE published >= ? AND published <= ? ORDER BY published, id",
+            "SELECT * FROM items WHERE published >= ? AND published <= ? ORDER BY published, source, uid",
             (_iso(start), _iso(end))).fetchall()
         return [self._stored(r) for r in rows]
 

@@ -160,7 +160,9 @@ def complete_brief(out: Path) -> None:
 
 
 # -- fetch ---------------------------------------------------------------------------------------
-def test_kill_during_fetch_keeps_earlier_items_and_rerun_completes(tmp_path, feed_server):
+def test_kill_during_fetch_keeps_the_feeds_already_fetched_and_rerun_completes(tmp_path, feed_server):
+    """Issue 14 #9: items used to be stored only after every fetch returned, so a kill while one
+    feed hung lost the feeds that had long arrived."""
     s = feed_server
     s.add("/a.xml", event_feed("alpha", 20))
     cfg = write_config(tmp_path, s, {"Alpha": "/a.xml"})
@@ -175,10 +177,11 @@ def test_kill_during_fetch_keeps_earlier_items_and_rerun_completes(tmp_path, fee
     proc = start(cfg)
     wait_for(lambda: s.hits("/hang.xml") >= 1 and s.hits("/a.xml") >= 2)
     time.sleep(0.3)
+    wait_for(lambda: db_count(db) == before + 10, timeout=10)   # stored while Hung still hangs
     kill(proc)                                         # still inside fetch_all (deadline 30 s)
 
     con = check_store(db)
-    assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == before
+    assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == before + 10
     check_output(tmp_path / "out")
     s.add("/hang.xml", event_feed("hung", 5))          # the server recovered
     finish(cfg)
