@@ -7,7 +7,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 from .config import ConfigError, load_config
-from .model import Brief, Entry, SourceRef, SourceStatus, TheaterSection, Trend
+from .model import Brief, Coverage, Entry, SourceRef, SourceStatus, TheaterSection, Trend
 from .pipeline import Progress
 
 
@@ -31,7 +31,8 @@ def sample_brief(title: str, tz_name: str, classification: str | None) -> Brief:
     days = tuple((end - timedelta(days=13 - i)).date().isoformat() for i in range(14))
     return Brief(title, end.date().isoformat(), tz_name, end - timedelta(hours=24), end, end,
                  sections, sources, 5, classification, takeaways=sections[0].incidents,
-                 trends=trends, days=days, coverage_gaps=("Sample Coast",))
+                 trends=trends, days=days, coverage_gaps=("Sample Coast",),
+                 coverage=Coverage(total=2, failed=("Sample Down",), missing_share=0.3))
 
 
 def check(config_path: str, progress: Progress = lambda _m: None) -> list[str]:

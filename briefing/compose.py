@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .cluster import cluster, words
-from .model import (Brief, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
+from .model import (Brief, Coverage, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
                     TheaterSection, Trend)
 
 if TYPE_CHECKING:
@@ -170,10 +170,11 @@ def _same_story(a: Entry, b: Entry) -> bool:
 def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
             sources: list[tuple[str, str]], health: dict[str, SourceHealth], now: datetime,
             classification: str | None = None, history: list["DaySummary"] = (),
-            background: list[StoredItem] = ()) -> Brief:
+            background: list[StoredItem] = (), usual: dict[str, int] | None = None) -> Brief:
     """The brief for the window ending at `as_of`. `items` are those published in the window;
     `history` the per-day summaries of the days before it (trends, novelty, coverage);
-    `background` earlier items that only calibrate which words are common (clustering)."""
+    `background` earlier items that only calibrate which words are common (clustering);
+    `usual` the reports per source in the days before the window (what a failure leaves out)."""
     start, end = window(as_of, hours)
     history = list(history)
     entries = stories(items, list(background))
@@ -204,11 +205,12 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     statuses = []
     for name, url in sources:
         h = health.get(name)
+        tried = h is not None and h.ok is not None
         statuses.append(SourceStatus(
-            name=name, url=url, ok=bool(h and h.ok), error=(h.error if h else "not fetched yet"),
+            name=name, url=url, ok=bool(tried and h.ok), error=(h.error if tried else None),
             items=per_source.get(name, 0), last_ok=h.last_ok if h else None,
-            failing_since=h.failing_since if h else None))
-    failing = {s.name for s in statuses if not s.ok}
+            failing_since=h.failing_since if h else None, tried=tried))
+    failing = {s.name for s in statuses if s.failed}
     covered_by: dict[str, set[str]] = defaultdict(set)
     for h in week:
         for theater, names in h.sources.items():
@@ -216,9 +218,18 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     gaps = tuple(sorted(t for t, names in covered_by.items()
                         if t != UNPLACED and names and names <= failing))
 
+    coverage = _coverage(statuses, usual or {})
     trend, days = trends(entries, history, as_of, tz)
     return Brief(title=title, date=as_of.astimezone(tz).date().isoformat(), timezone=str(tz.key),
                  window_start=start, window_end=end, generated=now, sections=tuple(sections),
                  sources=tuple(statuses), items_in_window=len(items),
                  classification=classification, takeaways=takeaways, trends=trend, days=days,
-                 coverage_gaps=gaps)
+                 coverage_gaps=gaps, coverage=coverage)
+
+
+def _coverage(statuses: list[SourceStatus], usual: dict[str, int]) -> Coverage:
+    failed = tuple(s.name for s in statuses if s.failed)
+    volume = sum(usual.get(s.name, 0) for s in statuses)
+    share = sum(usual.get(n, 0) for n in failed) / volume if volume else None
+    return Coverage(total=len(statuses), failed=failed,
+                    unfetched=tuple(s.name for s in statuses if not s.tried), missing_share=share)

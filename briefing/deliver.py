@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Callable
 
+from . import coverage
 from .config import Config, SmtpConfig, Subscriber
 from .editions import edition_of
 from .fsutil import write_atomic
@@ -86,10 +87,23 @@ def text_body(brief: Brief) -> str:
                      f"{_n(len(s.deployments), 'deployment')}")
     if not brief.sections:
         lines.append("  nothing reported in this window")
-    failed = [s.name for s in brief.sources if not s.ok]
-    if failed:
-        lines += ["", "Sources that failed: " + ", ".join(failed)]
+    note = coverage.note(brief)
+    if note:
+        lines[1:1] = [note, ""]
+    if brief.coverage.failed:
+        lines += ["", "Sources that failed: " + ", ".join(brief.coverage.failed)]
     lines += ["", "The full brief, with every source, is attached as a PDF."]
+    return "\n".join(lines) + "\n"
+
+
+def notice_body(brief: Brief) -> str:
+    """When every source failed: say so plainly instead of mailing an empty brief."""
+    by_name = {s.name: s for s in brief.sources}
+    lines = [f"{brief.title} — {brief.date}", "", coverage.note(brief) or "", "",
+             f"Window: up to {_cutoff(brief)}. Errors:"]
+    lines += [f"  - {n}: {_one_line(by_name[n].error or 'unknown error')}" for n in brief.coverage.failed]
+    lines += ["", "The brief will follow from the next run that reaches its sources; "
+              "`briefing status` shows each source's health."]
     return "\n".join(lines) + "\n"
 
 
@@ -101,24 +115,33 @@ def html_body(brief: Brief) -> str:
         f"<tr><td>{esc(s.theater)}</td><td align='right'>{len(s.incidents)}</td>"
         f"<td align='right'>{len(s.threats)}</td><td align='right'>{len(s.deployments)}</td></tr>"
         for s in brief.sections)
+    note = coverage.note(brief)
+    failed = brief.coverage.failed
     return (f"<html><body><h2>{esc(brief.title)} — {esc(brief.date)}</h2>"
-            f"<p>{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
+            + (f"<p><b>{esc(note)}</b></p>" if note else "")
+            + f"<p>{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
             f"information cut-off {esc(_cutoff(brief))}.</p>"
             + (f"<p><b>Key takeaways</b></p><ul>{take}</ul>" if take else "")
             + "<table cellpadding='4' border='1' style='border-collapse:collapse'>"
             "<tr><th>Theater</th><th>Incidents</th><th>Threats</th><th>Deployments</th></tr>"
-            f"{rows}</table><p>The full brief, with every source, is attached as a PDF.</p>"
+            f"{rows}</table>"
+            + (f"<p>Sources that failed: {esc(', '.join(failed))}</p>" if failed else "")
+            + "<p>The full brief, with every source, is attached as a PDF.</p>"
             "</body></html>")
 
 
-def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes) -> EmailMessage:
+def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes | None) -> EmailMessage:
+    """The brief's email; with `pdf` None, the all-sources-failed notice (no attachment)."""
     msg = EmailMessage()
     msg["From"] = config.delivery.from_
     msg["To"] = sub.email
     label = f" ({sub.label})" if sub.label else ""
-    msg["Subject"] = _one_line(f"{config.title} — {brief.date}{label}")[:200]
+    msg["Subject"] = _one_line(f"{coverage.subject_tag(brief)}{config.title} — {brief.date}{label}")[:200]
     msg["Date"] = format_datetime(brief.generated)
     msg["Message-ID"] = make_msgid(domain="briefing.local")
+    if pdf is None:
+        msg.set_content(notice_body(brief))
+        return msg
     msg.set_content(text_body(brief))
     msg.add_alternative(html_body(brief), subtype="html")
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"brief-{brief.date}.pdf")
@@ -132,7 +155,13 @@ class Outbox:
         self.channel = str(folder)
 
     def send(self, msg: EmailMessage, to: str, date: str) -> str:
-        path = self.folder / f"{date}-{re.sub(r'[^A-Za-z0-9@._-]', '_', to)}.eml"
+        # One file per message handed over (a notice, then the day's brief, or a deliberate
+        # resend): the outbox is the record of everything "sent", never overwritten.
+        stem = f"{date}-{re.sub(r'[^A-Za-z0-9@._-]', '_', to)}"
+        path, n = self.folder / f"{stem}.eml", 1
+        while path.exists():
+            n += 1
+            path = self.folder / f"{stem}-{n}.eml"
         try:
             write_atomic(path, msg.as_bytes())
         except OSError as exc:
@@ -250,11 +279,16 @@ def _describe(exc: BaseException) -> str:
 
 
 # -- the ledger-guarded loop ---------------------------------------------------------------
+NOTICE = "notice"       # the ledger's edition name for the all-sources-failed notice
+
+
 def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes]], out_dir: Path,
-            *, resend: bool = False, only: set[str] | None = None,
+            *, resend: bool = False, only: set[str] | None = None, notice: bool = False,
             sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
     """Send each subscriber their edition once. `editions` maps edition key → (brief, pdf);
-    `only`: these subscribers alone, sent again whatever the ledger says (`send --to`)."""
+    `only`: these subscribers alone, sent again whatever the ledger says (`send --to`);
+    `notice`: every source failed — send the short notice instead, once a day, recorded apart
+    from the brief so that a later successful run still delivers the brief."""
     smtp = config.delivery.smtp
     transport = SmtpMailer(smtp, config.delivery.from_) if smtp else Outbox(out_dir / "outbox")
     retries, backoff = (smtp.retries, smtp.backoff) if smtp else (1, 0.0)
@@ -263,6 +297,8 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
         for sub in config.subscribers:
             key = edition_of(sub).key
             brief, pdf = editions[key]
+            if notice:
+                key, pdf = NOTICE, None
             date = brief.date
             if only is not None and sub.email not in only:
                 continue

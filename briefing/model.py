@@ -143,6 +143,34 @@ class SourceStatus:
     items: int                          # items from this source inside the window
     last_ok: datetime | None = None
     failing_since: datetime | None = None
+    tried: bool = True                  # False: listed but never fetched yet — not a failure
+
+    @property
+    def failed(self) -> bool:
+        return self.tried and not self.ok
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the brief rests on, so that a degraded run reads as one and not as a quiet day."""
+    total: int = 0                      # sources configured
+    failed: tuple[str, ...] = ()        # latest attempt failed
+    unfetched: tuple[str, ...] = ()     # never attempted yet (a new source, a fresh store)
+    missing_share: float | None = None  # share of the usual reports (7 days before the window)
+                                        # that came from the failed sources; None without history
+
+    @property
+    def ok(self) -> int:
+        return self.total - len(self.failed) - len(self.unfetched)
+
+    @property
+    def all_failed(self) -> bool:
+        """Every source that was tried failed: the brief has nothing to stand on."""
+        return bool(self.failed) and self.ok == 0
+
+    @property
+    def degraded(self) -> bool:
+        return bool(self.failed)
 
 
 @dataclass(frozen=True)
@@ -162,6 +190,7 @@ class Brief:
     trends: tuple[Trend, ...] = ()      # per theater, busiest first
     days: tuple[str, ...] = ()          # dates of the trend series, oldest first
     coverage_gaps: tuple[str, ...] = () # theaters whose usual sources all failed
+    coverage: Coverage = Coverage()
 
     @property
     def entries(self) -> tuple[Entry, ...]:

@@ -9,7 +9,7 @@ from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import extract, history
+from . import coverage, extract, history
 from .compose import compose, window
 from .config import Config
 from .deliver import Delivery, deliver
@@ -23,6 +23,9 @@ from .render import brief_json, render_html
 from .store import Store
 
 Progress = Callable[[str], None]
+
+
+NO_SOURCES = "no sources"      # a run's status when every source failed
 
 
 class RunError(Exception):
@@ -70,7 +73,10 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
                 result = produce(config, store, as_of=as_of, now=now, out_dir=out_dir, send=send,
                                  progress=progress)
                 result.sources_ok, result.sources_failed, result.items_new = ok, failed, new
-                store.finish_run(run_id, datetime.now(timezone.utc), "ok", sources_ok=ok,
+                # 'no sources' is not 'ok': `status` shows it and `send --date` will not treat
+                # the empty brief as the day's record.
+                status = NO_SOURCES if result.brief.coverage.all_failed else "ok"
+                store.finish_run(run_id, datetime.now(timezone.utc), status, sources_ok=ok,
                                  sources_failed=failed, items_new=new, events=len(result.brief.entries))
                 return result
             except BaseException as exc:
@@ -133,11 +139,12 @@ def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
     items = store.items_between(start, end)
     past = history.from_store(store, as_of, version, tag)
     background = store.items_between(start - history.SLOT, start)
+    usual = store.count_by_source(start - history.SLOT * 7, start)
     progress(f"extract: {tagged} items tagged, {len(items)} in the window")
     brief = compose(title=config.title, as_of=as_of, tz=config.tz, hours=config.window_hours,
                     items=items, sources=[(s.name, s.url) for s in config.sources],
                     health=store.health(), now=now, classification=config.classification,
-                    history=past, background=background)
+                    history=past, background=background, usual=usual)
     progress(f"compose: {len(brief.entries)} events in {len(brief.sections)} theaters")
     return brief
 
@@ -162,7 +169,12 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
         result.files[name] = folder / name
     progress(f"render: {'wrote' if archive else 'kept'} {', '.join(str(p) for p in result.files.values())}")
 
-    if send and config.subscribers:
+    # Every source failed and nothing was stored earlier in the window: by default subscribers
+    # get a short notice, not an empty brief.
+    when = config.delivery.when_all_failed if coverage.empty(brief) else "brief"
+    if send and config.subscribers and when == "nothing":
+        progress("deliver: nothing sent (every source failed; delivery.when_all_failed: nothing)")
+    elif send and config.subscribers:
         editions: dict[str, tuple[Brief, bytes]] = {"full": (brief, pdf)}
         for ed in {edition_of(s) for s in config.subscribers}:
             if ed.key not in editions:          # each distinct edition rendered once
@@ -170,7 +182,8 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
                 editions[ed.key] = (eb, render_all(config, eb)[1])
                 if archive or not (folder / "editions" / f"{ed.key}.pdf").exists():
                     write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
-        result.deliveries = deliver(config, store, editions, out_dir, resend=resend, only=only)
+        result.deliveries = deliver(config, store, editions, out_dir, resend=resend, only=only,
+                                    notice=when == "notice")
         sent = sum(d.status == "sent" for d in result.deliveries)
         earlier = sum(d.status == "skipped" and not d.error for d in result.deliveries)
         uncertain = [d.subscriber for d in result.deliveries

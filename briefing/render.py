@@ -16,6 +16,7 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefine
                     TemplateError)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import coverage
 from .model import Brief, Entry
 from .parse import safe_url
 
@@ -43,6 +44,7 @@ def environment(user_dir: Path | None, tz: ZoneInfo) -> ImmutableSandboxedEnviro
     # Autoescape does not stop javascript: in href; only http(s) links survive.
     env.filters["href"] = lambda url: safe_url(url or "")
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    env.filters["coverage_note"] = coverage.note
     return env
 
 
@@ -84,8 +86,13 @@ def brief_json(brief: Brief) -> str:
                               "direction": t.direction, "series": list(t.series)} for t in brief.trends},
         "trend_days": list(brief.days),
         "coverage_gaps": list(brief.coverage_gaps),
+        "coverage": {"sources": brief.coverage.total, "failed": list(brief.coverage.failed),
+                     "not_fetched_yet": list(brief.coverage.unfetched),
+                     "missing_share": brief.coverage.missing_share,
+                     "all_failed": brief.coverage.all_failed, "note": coverage.note(brief)},
         "events": [_entry_json(e) for e in brief.entries],
-        "sources": [{"name": s.name, "url": s.url, "ok": s.ok, "error": s.error, "items": s.items,
+        "sources": [{"name": s.name, "url": s.url, "ok": s.ok, "tried": s.tried, "error": s.error,
+                     "items": s.items,
                      "last_ok": s.last_ok.isoformat() if s.last_ok else None,
                      "failing_since": s.failing_since.isoformat() if s.failing_since else None}
                     for s in brief.sources],

@@ -288,6 +288,12 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM items WHERE published >= ? AND published <= ?",
                                (_iso(start), _iso(end))).fetchone()[0]
 
+    def count_by_source(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Items published in [start, end] per source: the usual volume a failed source leaves out."""
+        rows = self.db.execute("SELECT source, COUNT(*) FROM items WHERE published >= ? AND published <= ?"
+                               " GROUP BY source", (_iso(start), _iso(end)))
+        return {r[0]: r[1] for r in rows}
+
     def summary(self, slot: datetime, key: str) -> tuple[int, dict] | None:
         row = self.db.execute("SELECT items, data FROM day_summaries WHERE slot=? AND key=?",
                               (_iso(slot), key)).fetchone()

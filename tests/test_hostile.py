@@ -215,7 +215,9 @@ def test_emails_headers_carry_no_feed_text(hostile):
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         assert set(k.lower() for k in msg.keys()) <= {"from", "to", "subject", "date", "message-id",
                                                        "mime-version", "content-type"}
-        assert msg["Subject"].startswith(f"Hostile Test Brief — {DATE}")
+        # the subject is ours alone: the coverage warning (half the hostile feeds fail) and the title
+        assert re.fullmatch(rf"\[PARTIAL: \d+ of \d+ sources failed\] Hostile Test Brief — {DATE}( \(\w+\))?",
+                            str(msg["Subject"])), msg["Subject"]
         for part in msg.walk():
             if part.get_content_type() == "text/html":
                 p = _Links()

@@ -142,7 +142,9 @@ def test_rerun_stores_nothing_twice_and_keeps_items_when_a_feed_breaks(world, fe
     health = {s.name: s for s in result.brief.sources}
     assert not health["Wire Two"].ok and "503" in health["Wire Two"].error
     runs = db.execute("SELECT status FROM runs").fetchall()
-    assert [r[0] for r in runs] == ["ok", "ok", "ok"]
+    # every source failed on the third run: the brief says so, and so does the run's record
+    assert [r[0] for r in runs] == ["ok", "ok", "no sources"]
+    assert "All 7 sources failed on this run" in result.files["brief.html"].read_text()
 
 
 def test_unwritable_output_folder_is_a_clear_error(world, tmp_path):
