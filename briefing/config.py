@@ -1,14 +1,18 @@
 """Load and validate feeds.yaml into frozen objects.
 
-Every problem is reported with its path (``sources[3].url: not an http(s) URL``); unknown keys
-are rejected; secrets are never in the file, only the names of environment variables.
+Every problem is reported with its path (``sources[3].url: not a valid http(s) URL: contains a
+space``); unknown keys and theater names are rejected with the nearest known ones (``window_hour:
+unknown key, did you mean 'window_hours'?``); theater names match whatever their case; secrets
+are never in the file, only the names of environment variables.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +32,44 @@ def header_safe(v: str) -> bool:
     FF, NEL U+0085, NUL…) and no Unicode line or paragraph separators (U+2028, U+2029), which
     `str.splitlines` and the email package both treat as line ends."""
     return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in v)
+
+
+# A host name: letters (any script, for internationalised names), digits, '-', '_' and dots;
+# an IPv6 literal is checked by urlsplit itself (inside brackets).
+_HOST = re.compile(r"^[\w.-]+$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a feed address we can fetch (None when it is): what a user would have
+    to fix, e.g. "contains a space", "no host (expected https://host/path)"."""
+    if not url:
+        return "empty"
+    for c in url:
+        if unicodedata.category(c) in ("Cc", "Zl", "Zp"):
+            return f"contains a control character or line break (U+{ord(c):04X})"
+    if any(c.isspace() for c in url):
+        return "contains a space"
+    try:
+        parts = urlsplit(url)
+    except ValueError:                    # "Invalid IPv6 URL"
+        return "unbalanced [ ] around the host"
+    try:
+        port = parts.port
+    except ValueError:
+        return f"invalid port {parts.netloc.rpartition(':')[2]!r}"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if "://" in url or (scheme and "." not in scheme):
+            return f"scheme {parts.scheme + ':'!r} is not http: or https:"
+        return "no scheme (start it with https:// or http://)"
+    if not parts.netloc.rpartition("@")[2] or not parts.hostname:
+        return "no host (expected https://host/path)"
+    host = parts.hostname
+    if ":" not in host and not _HOST.match(host):     # ':' only in a bracketed IPv6 literal
+        return f"not a valid host name {host!r}"
+    if port == 0:
+        return "invalid port '0'"
+    return None
 
 
 class ConfigError(Exception):
@@ -51,9 +93,9 @@ class SourceConfig(_Frozen):
     @field_validator("url")
     @classmethod
     def _http_url(cls, v: str) -> str:
-        parts = urlsplit(v.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("not an http(s) URL")
+        problem = url_problem(v.strip())
+        if problem:
+            raise ValueError(f"not a valid http(s) URL: {problem}")
         return v.strip()
 
     @field_validator("name")
@@ -111,6 +153,9 @@ class SmtpConfig(_Frozen):
 class Delivery(_Frozen):
     from_: str = Field(default="briefing@localhost", alias="from")
     smtp: SmtpConfig | None = None
+    # When every source failed there is no brief to send: a short notice says so (default),
+    # or the empty brief goes out anyway ("brief"), or nothing is sent ("nothing").
+    when_all_failed: Literal["notice", "brief", "nothing"] = "notice"
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -221,23 +266,170 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _message(err: dict[str, Any]) -> str:
+def close_matches(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The choices nearest to `word` (difflib, ignoring case), spelt as in `choices`."""
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(c.lower(), c)
+    return [by_lower[m] for m in difflib.get_close_matches(word.lower(), list(by_lower), n, cutoff)]
+
+
+def _either(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def unknown_key(key: str, known: list[str]) -> str:
+    """'unknown key, did you mean …?' — or, when nothing is close, the keys that are allowed."""
+    close = close_matches(str(key), known)
+    if close:
+        return f"unknown key, did you mean {_either(close)}?"
+    return f"unknown key (expected one of: {', '.join(known)})"
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation (``SmtpConfig | None``, ``tuple[SourceConfig, ...]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys accepted at `loc` (a pydantic error location) under `model`, as a user writes
+    them (``from``, not ``from_``); None where the value is not a model (e.g. ``taxonomy``)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):             # an index into a list of models
+            continue
+        field = next((f for name, f in current.model_fields.items() if part in (name, f.alias)), None)
+        current = _model_in(field.annotation) if field is not None else None
+        if current is None:
+            return None
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel] | None) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        known = _keys_at(model, loc[:-1]) if model is not None and loc else None
+        return unknown_key(loc[-1], known) if known else "unknown key"
     if kind == "missing":
         return "required key is missing"
     return msg.removeprefix("Value error, ")
 
 
-def format_errors(exc: ValidationError) -> list[str]:
+def format_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """One line per error, each with its path; `model` (the one validated) lets an unknown key
+    be answered with the nearest known one."""
     lines = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        path, msg = _loc(loc), _message(err)
+        path, msg = _loc(loc), _message(err, loc, model)
         # model-level validators already name their path in the message
         lines.append(msg if path == "(top level)" and ":" in msg else f"{path}: {msg}")
     return lines
+
+
+class _TheaterNames:
+    """Theater (and grouping) names of a taxonomy, matched ignoring case, and the answer to a
+    name that is none of them: the nearest names and (once per message) where the full list
+    is — 197 names are too many for one line."""
+
+    def __init__(self, taxonomy: Any, base: Any, groupings: bool) -> None:
+        self.taxonomy, self.base, self.hinted = taxonomy, base, False
+        self.names = list(taxonomy.theaters) + (list(taxonomy.groupings) if groupings else [])
+        self.by_lower = {n.lower(): n for n in self.names}
+        self.groupings = list(taxonomy.groupings) if groupings else []
+
+    def canonical(self, name: str) -> str | None:
+        return self.by_lower.get(name.strip().lower())
+
+    def unknown(self, path: str, name: Any) -> str:
+        from .extract.taxonomy import HERE
+        from .extract.text import key_of
+
+        if not isinstance(name, str) or not name.strip():
+            return f"{path}: expected a theater name, not {name!r}"
+        # a place, alias or demonym of a theater ("Kyiv", "Gaza Strip", "UK") points at it
+        key = key_of(name)
+        entry = self.taxonomy.index.get(key)
+        home = (entry.place or entry.demonym) if entry else self.taxonomy.cities.get(key)
+        close = close_matches(name, self.names, cutoff=0.75)   # typos score ≥ 0.8
+        close = list(dict.fromkeys(([home] if home else []) + close))[:3]
+        mean = f", did you mean {_either(close)}?" if close else ""
+        if self.hinted:
+            return f"{path}: unknown theater {name!r}{mean}"
+        self.hinted = True
+        extra = [t for t in self.taxonomy.theaters if t not in self.base.theaters]
+        where = (f"valid: the {len(self.base.theaters)} theater names in the first column of "
+                 f"{HERE / 'theaters.tsv'}")
+        if extra:
+            where += f", those under taxonomy.theaters ({', '.join(extra)})"
+        if self.groupings:
+            where += f", or a grouping ({', '.join(self.groupings)})"
+        return f"{path}: unknown theater {name!r}{mean} ({where})"
+
+
+_TAXONOMY_KEYS = ("theaters", "groupings", "places", "actors")
+_ACTOR_KEYS = ("canonical", "parent", "kind", "home", "aliases")
+
+
+def canonical_taxonomy(overrides: Any, base: Any) -> Any:
+    """The ``taxonomy:`` overrides with every theater they name in its canonical spelling
+    (``places: {Zorbtown: syria}`` means Syria); a name that is no theater, or an unknown key,
+    raises ConfigError with the nearest ones. Shapes the taxonomy itself rejects (a list where
+    a mapping belongs…) are left for it to report."""
+    if not isinstance(overrides, dict):
+        return overrides
+    problems: list[str] = []
+    for key in overrides:
+        if key not in _TAXONOMY_KEYS:
+            problems.append(f"taxonomy.{key}: {unknown_key(str(key), list(_TAXONOMY_KEYS))}")
+    taxonomy = base
+    extra = overrides.get("theaters")
+    if isinstance(extra, list) and extra:
+        from .extract import load_taxonomy
+        try:
+            taxonomy = load_taxonomy({"theaters": extra})
+        except ValueError:
+            return overrides                  # reported with its path by the caller's load
+    names = _TheaterNames(taxonomy, base, groupings=False)
+
+    def theater(value: Any, path: str) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return value
+        found = names.canonical(value)
+        if found is None:
+            problems.append(names.unknown(path, value))
+        return found or value
+
+    out = dict(overrides)
+    groupings = overrides.get("groupings")
+    if isinstance(groupings, dict):
+        out["groupings"] = {g: [theater(m, f"taxonomy.groupings.{g}[{i}]") for i, m in enumerate(members)]
+                            if isinstance(members, list) else members for g, members in groupings.items()}
+    places = overrides.get("places")
+    if isinstance(places, dict):
+        out["places"] = {p: theater(t, f"taxonomy.places.{p}") for p, t in places.items()}
+    actors = overrides.get("actors")
+    if isinstance(actors, dict):
+        fixed = {}
+        for alias, spec in actors.items():
+            if isinstance(spec, dict):
+                for k in spec:
+                    if k not in _ACTOR_KEYS:
+                        problems.append(f"taxonomy.actors.{alias}.{k}: {unknown_key(str(k), list(_ACTOR_KEYS))}")
+                if "home" in spec:
+                    spec = {**spec, "home": theater(spec["home"], f"taxonomy.actors.{alias}.home")}
+            fixed[alias] = spec
+        out["actors"] = fixed
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return out
 
 
 def parse_config(data: Any, base_dir: Path = Path(".")) -> Config:
@@ -247,30 +439,37 @@ def parse_config(data: Any, base_dir: Path = Path(".")) -> Config:
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("; ".join(format_errors(exc))) from None
+        raise ConfigError("; ".join(format_errors(exc, Config))) from None
     from .extract import load_taxonomy
+    base = load_taxonomy()
+    overrides = canonical_taxonomy(cfg.taxonomy, base)
     try:
-        taxonomy = load_taxonomy(cfg.taxonomy)
+        taxonomy = load_taxonomy(overrides) if overrides else base
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     # Subscribers may name groupings ("Levant"); expand them, and catch typos ("Gazza") now
-    # rather than by an edition that is silently empty every morning.
+    # rather than by an edition that is silently empty every morning. Names match whatever
+    # their case ("gaza" is Gaza).
+    names = _TheaterNames(taxonomy, base, groupings=True)
     subs, problems = [], []
     for i, sub in enumerate(cfg.subscribers):
         if sub.theaters is None:
             subs.append(sub)
             continue
         expanded: list[str] = []
+        canonical: list[str] = []
         for name in sub.theaters:
-            found = taxonomy.expand(name)
-            if not found:
-                problems.append(f"subscribers[{i}].theaters: unknown theater {name!r}")
-            expanded += found
+            found = names.canonical(name)
+            if found is None:
+                problems.append(names.unknown(f"subscribers[{i}].theaters", name))
+                continue
+            canonical.append(found)
+            expanded += taxonomy.expand(found)
         subs.append(sub.model_copy(update={"theaters": tuple(dict.fromkeys(expanded)),
-                                           "label": sub.label or ", ".join(sub.theaters)}))
+                                           "label": sub.label or ", ".join(canonical)}))
     if problems:
         raise ConfigError("; ".join(problems))
-    cfg = cfg.model_copy(update={"subscribers": tuple(subs)})
+    cfg = cfg.model_copy(update={"subscribers": tuple(subs), "taxonomy": overrides})
     resolve = lambda p: p if p is None or p.is_absolute() else (base_dir / p)  # noqa: E731
     return cfg.model_copy(update={
         "output_dir": resolve(cfg.output_dir),

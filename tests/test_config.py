@@ -28,8 +28,9 @@ def test_minimal_config_gets_documented_defaults(tmp_path):
 
 @pytest.mark.parametrize("data, expected", [
     ({"sources": [{"name": "A", "url": "http://a.example/x"}, {"name": "B", "url": "file:///etc/passwd"}]},
-     "sources[1].url: not an http(s) URL"),
-    ({"sources": [{"name": "A", "url": "javascript:alert(1)"}]}, "sources[0].url: not an http(s) URL"),
+     "sources[1].url: not a valid http(s) URL: scheme 'file:' is not http: or https:"),
+    ({"sources": [{"name": "A", "url": "javascript:alert(1)"}]},
+     "sources[0].url: not a valid http(s) URL: scheme 'javascript:'"),
     ({**GOOD, "sourcez": []}, "sourcez: unknown key"),
     ({"sources": [{"name": "A", "url": "http://a.example", "colour": "red"}]}, "sources[0].colour: unknown key"),
     ({}, "sources: required key is missing"),
