@@ -3,6 +3,7 @@ theater, trends against earlier days, source health and coverage gaps."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -18,13 +19,24 @@ if TYPE_CHECKING:
 
 TYPES = ("incident", "threat", "deployment")
 UNPLACED = "Theater unclear"   # events whose theater the extractor could not determine
-MAX_TREND_ROWS = 15
 # Assets whose movement or loss matters beyond the day.
 STRATEGIC = ("carrier", "bomber", "b-52", "b-1b", "b-2", "air defen", "patriot", "thaad", "s-300",
              "s-400", "iron dome", "submarine", "warship", "destroyer", "frigate", "ballistic",
              "nuclear", "hypersonic", "f-35", "aircraft carrier", "strike group")
 TYPE_WEIGHT = {"incident": 2.0, "threat": 1.0, "deployment": 1.5}
 MAX_TAKEAWAYS, MIN_TAKEAWAYS, TAKEAWAY_FLOOR = 8, 3, 3.5
+
+
+# Tiers a reader can act on; the score's parts are in `severity` and on the brief (SEVERITY_NOTE).
+SEVERITY_TIERS = ((7.0, "high"), (4.5, "medium"), (0.0, "low"))
+SEVERITY_NOTE = ("Severity: high from 7, medium from 4.5, on a 1–11.5 scale adding the type "
+                 "(incident 2, deployment 1.5, threat 1), deaths (log scale, up to 5), a strategic "
+                 "asset (1.5), each further independent outlet (0.5, up to 2) and a theater or actor "
+                 "new this week (1).")
+
+
+def tier(score: float) -> str:
+    return next(name for floor, name in SEVERITY_TIERS if score >= floor)
 
 
 def severity(type_: str, fatalities: int | None, outlets: int, text: str, new: tuple[str, ...] = ()) -> float:
@@ -51,25 +63,62 @@ def _fatalities(events: list[Event]) -> int | None:
     return min(figures) if figures else None
 
 
-def _pairs(items: list[StoredItem]) -> list[tuple[Item, Event]]:
-    pairs = []
+# Sentences that lean on the one before them: as an entry's line they read as fragments
+# ("Israeli fighter jets then struck…", "It said…", "The military said on Wednesday…").
+_LEANING = re.compile(
+    r"^(?:(?:then|it|its|they|their|them|he|she|his|her|this|these|those|that|there|but|and|or|so|"
+    r"also|however|meanwhile|earlier|later|afterwards|instead|still|yet|which|where|while)\b"
+    r"|the (?:\w+ ){0,2}(?:said|says|added|reported|confirmed|stated)\b"
+    r"|(?:\w+ ){1,3}(?:then|also|later)\b)", re.IGNORECASE)
+
+
+def headline(sentence: str, title: str, title_says_it: bool) -> str:
+    """An entry's line must stand alone: the sentence when it does, else the report's title
+    (when the title itself reports this act), else the title with the sentence quoted."""
+    sentence, title = sentence.strip(), title.strip()
+    if not sentence:
+        return title
+    if sentence == title or not title or (sentence[0].isupper() and not _LEANING.match(sentence)):
+        return sentence
+    return title if title_says_it else f"{title} — “{sentence}”"
+
+
+def _acts(events: tuple[Event, ...]) -> list[tuple[Event, tuple[str, ...]]]:
+    """One report, one entry per act: the events of one item, reduced to one per type, each
+    with the other theaters the report places it in (cross-references, not more entries).
+    A clause is never two types: the extractor lists its main reading first."""
+    first_type: dict[str, str] = {}
+    kept = [ev for ev in events if first_type.setdefault(ev.text, ev.type) == ev.type]
+    acts: dict[str, list[Event]] = {}
+    for ev in kept:
+        acts.setdefault(ev.type, []).append(ev)
+    out = []
+    for evs in acts.values():
+        lead = evs[0]
+        # the lead is the item's first mention (the title when it names the act); the other
+        # mentions add their actors, targets, cues and figures
+        for ev in evs[1:]:
+            lead = lead._replace(actors=_union(lead.actors, ev.actors), targets=_union(lead.targets, ev.targets),
+                                 cues=_union(lead.cues, ev.cues),
+                                 fatalities=lead.fatalities if lead.fatalities is not None else ev.fatalities,
+                                 theater=lead.theater or ev.theater)
+        also = tuple(dict.fromkeys(ev.theater for ev in evs if ev.theater and ev.theater != lead.theater))
+        out.append((lead, also))
+    return out
+
+
+def _pairs(items: list[StoredItem]) -> tuple[list[tuple[Item, Event]], dict[tuple[int, str], tuple[str, ...]]]:
+    """(item, event) pairs for clustering, oldest first, and each act's other theaters."""
+    pairs, also = [], {}
     for s in sorted(items, key=lambda s: s.item.published):
         if s.tagging is None:
             continue
-        # One story per item, type and theater: a title and its summary often say it twice;
-        # the first mention leads, the others add their actors, targets, cues and figures.
-        merged: dict[tuple[str, str | None], Event] = {}
-        for ev in s.tagging.events:
-            k = (ev.type, ev.theater)
-            if k not in merged:
-                merged[k] = ev
-                continue
-            m = merged[k]
-            merged[k] = m._replace(actors=_union(m.actors, ev.actors), targets=_union(m.targets, ev.targets),
-                                  cues=_union(m.cues, ev.cues),
-                                  fatalities=m.fatalities if m.fatalities is not None else ev.fatalities)
-        pairs += [(s.item, ev) for ev in merged.values()]
-    return pairs
+        in_title = {ev.type for ev in s.tagging.events if ev.text.strip() == s.item.title.strip()}
+        for ev, others in _acts(s.tagging.events):
+            ev = ev._replace(text=headline(ev.text, s.item.title, ev.type in in_title))
+            pairs.append((s.item, ev))
+            also[(id(s.item), ev.type)] = others
+    return pairs, also
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -79,18 +128,22 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
 def stories(items: list[StoredItem], background: list[StoredItem] = ()) -> list[Entry]:
     """Cluster the items' events into entries (one per happening, every source listed)."""
     entries = []
-    for n, c in enumerate(cluster(_pairs(items), [s.item for s in background])):
+    pairs, also = _pairs(items)
+    for n, c in enumerate(cluster(pairs, [s.item for s in background])):
         ev, refs = c.event, c.refs()
+        theater = ev.theater or UNPLACED
+        elsewhere = tuple(dict.fromkeys(t for it in c.items for t in also.get((id(it), ev.type), ())
+                                        if t != theater))
         text = ev.text or c.items[0].title
         fatal = _fatalities(c.events)
         high = max((e.fatalities for e in c.events if e.fatalities is not None), default=None)
         entries.append(Entry(
-            id=f"e{n + 1}", type=ev.type, theater=ev.theater or UNPLACED,
+            id=f"e{n + 1}", type=ev.type, theater=theater,
             actors=tuple(dict.fromkeys(a for e in c.events for a in e.actors)),
             targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
             fatalities=fatal, text=text, cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
             published=c.items[0].published, sources=refs, fatalities_high=high if high != fatal else None,
-            severity=severity(ev.type, fatal, len({r.name for r in refs}), text)))
+            severity=severity(ev.type, fatal, len({r.name for r in refs}), text), also=elsewhere))
     return entries
 
 
@@ -124,8 +177,9 @@ def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
         out.append(Trend(theater, series[-1], yesterday, round(avg7, 1),
                          _direction(series[-1], yesterday, avg7, baseline), tuple(series)))
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
-    # A table of quiet theaters helps no one: today's or yesterday's activity only.
-    return tuple(t for t in out if (t.today or t.yesterday) and t.theater != UNPLACED)[:MAX_TREND_ROWS], days
+    # A table of quiet theaters helps no one: today's or yesterday's activity only — but every
+    # one of those (a cap once hid a key takeaway's theater from the table).
+    return tuple(t for t in out if (t.today or t.yesterday) and t.theater != UNPLACED), days
 
 
 def _has_baseline(history: list["DaySummary"]) -> bool:
@@ -190,14 +244,21 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
         by_theater[e.theater].append(e)
     # Busiest theater first; the unplaced bucket always last. Within a theater: by actor
     # (most active first), then most severe.
+    touching: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        for t in e.also:
+            touching[t].append(e)
     order = sorted(by_theater, key=lambda t: (t == UNPLACED, -len(by_theater[t]), t))
+    # a theater only touched by acts placed elsewhere still gets its section: the cross-references
+    order += sorted(t for t in touching if t not in by_theater)
     sections = []
     for t in order:
-        es = by_theater[t]
+        es = by_theater.get(t, [])
         actor_rank = Counter(e.actors[0] if e.actors else "~" for e in es)
         es.sort(key=lambda e: (-actor_rank[e.actors[0] if e.actors else "~"],
                                e.actors[0] if e.actors else "~", -e.severity, e.published))
-        sections.append(TheaterSection(t, *(tuple(e for e in es if e.type == ty) for ty in TYPES)))
+        sections.append(TheaterSection(t, *(tuple(e for e in es if e.type == ty) for ty in TYPES),
+                                       see_also=tuple(sorted(touching.get(t, ()), key=lambda e: -e.severity))))
 
     takeaways = _takeaways(entries)
 

@@ -23,7 +23,9 @@ def note(brief: Brief) -> str | None:
     if not c.degraded:
         return None
     line = f"Partial coverage: {len(c.failed)} of {c.total} sources failed"
-    if c.missing_share is not None:
+    if c.missing_share == 0:
+        line += f" ({'it' if len(c.failed) == 1 else 'they'} brought no reports in the past week)"
+    elif c.missing_share is not None:
         line += f" (about {_percent(c.missing_share)} of the usual reports)"
     line += "."
     if brief.coverage_gaps:

@@ -104,6 +104,7 @@ class Entry:
     severity: float = 0.0               # transparent ranking score (see compose.severity)
     new: tuple[str, ...] = ()           # what is new vs the previous 7 days: "theater", "actor:X"
     fatalities_high: int | None = None  # the highest figure when sources differ (fatalities is the lowest)
+    also: tuple[str, ...] = ()          # other theaters the same report places this act in
 
     @property
     def outlets(self) -> int:
@@ -128,6 +129,7 @@ class TheaterSection:
     incidents: tuple[Entry, ...] = ()
     threats: tuple[Entry, ...] = ()
     deployments: tuple[Entry, ...] = ()
+    see_also: tuple[Entry, ...] = ()    # entries placed in another theater that touch this one
 
     @property
     def count(self) -> int:

@@ -17,6 +17,7 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import coverage
+from .compose import SEVERITY_NOTE, tier
 from .model import Brief, Entry
 from .parse import safe_url
 
@@ -45,6 +46,8 @@ def environment(user_dir: Path | None, tz: ZoneInfo) -> ImmutableSandboxedEnviro
     env.filters["href"] = lambda url: safe_url(url or "")
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     env.filters["coverage_note"] = coverage.note
+    env.filters["tier"] = tier
+    env.globals["severity_note"] = SEVERITY_NOTE
     return env
 
 
@@ -63,7 +66,8 @@ def _entry_json(e: Entry) -> dict:
     return {"id": e.id, "type": e.type, "theater": e.theater, "actors": list(e.actors),
             "targets": list(e.targets), "fatalities": e.fatalities,
             "fatalities_range": [e.fatalities, e.fatalities_high] if e.fatalities_high else None,
-            "severity": e.severity, "new": list(e.new), "text": e.text,
+            "severity": e.severity, "tier": tier(e.severity), "also": list(e.also),
+            "new": list(e.new), "text": e.text,
             "cues": list(e.cues), "published": e.published.isoformat(),
             "sources": [{"name": s.name, "title": s.title, "link": s.link,
                          "published": s.published.isoformat()} for s in e.sources]}
@@ -81,7 +85,7 @@ def brief_json(brief: Brief) -> str:
         "edition": brief.edition,
         "theaters": [{"theater": s.theater, "events": s.count} for s in brief.sections],
         "takeaways": [{"id": e.id, "theater": e.theater, "type": e.type, "text": e.text,
-                       "severity": e.severity} for e in brief.takeaways],
+                       "severity": e.severity, "tier": tier(e.severity)} for e in brief.takeaways],
         "trend": {t.theater: {"today": t.today, "yesterday": t.yesterday, "avg7": t.avg7,
                               "direction": t.direction, "series": list(t.series)} for t in brief.trends},
         "trend_days": list(brief.days),

@@ -120,3 +120,48 @@ def test_theater_whose_only_sources_failed_is_a_coverage_gap():
               "Wire A": SourceHealth("Wire A", "u", ok=True)}
     b = brief([], history, health=health, sources=["Wire A", "Yemen Desk"])
     assert b.coverage_gaps == ("Yemen",)
+
+
+# -- one entry per happening (issue 13) -----------------------------------------------------------
+def test_a_report_naming_three_theaters_is_one_entry_with_cross_references():
+    title = "Houthi sea drone hits tanker; debris falls near Eilat and Aqaba"
+    a = item("Wire A", title, 4, [inc("Red Sea", ["Houthis"], None, title),
+                                  inc("Israel", ["Houthis"], None, title),
+                                  inc("Jordan", ["Houthis"], None, "Debris fell near Aqaba, Jordan said.")])
+    b = brief([a])
+    [entry] = b.entries
+    assert entry.theater == "Red Sea" and entry.also == ("Israel", "Jordan")
+    assert [s.theater for s in b.sections] == ["Red Sea", "Israel", "Jordan"]
+    for s in b.sections[1:]:                       # the other theaters point to it, not repeat it
+        assert s.count == 0 and s.see_also == (entry,)
+
+
+def test_one_clause_is_never_both_an_incident_and_a_threat():
+    text = "Defence minister warned Hezbollah will pay a heavy price after rocket fire"
+    a = item("Wire A", text, 3, [inc("Lebanon", ["Hezbollah"], None, text),
+                                 Event("threat", "Lebanon", ("Israel",), (), None, text, ("warned",))])
+    assert [e.type for e in brief([a]).entries] == ["incident"]
+
+
+def test_entry_lines_stand_alone():
+    title = "Israel strikes Hezbollah positions in south Lebanon"
+    a = item("Wire A", title, 3, [inc("Lebanon", ["Israel"], None, title),
+                                  inc("Lebanon", ["Israel"], None, "Israeli fighter jets then struck a depot."),
+                                  Event("threat", "Lebanon", ("Israel",), (), None,
+                                        "It said Hezbollah will pay a heavy price.", ("pay a heavy price",))])
+    lines = {e.type: e.text for e in brief([a]).entries}
+    assert lines["incident"] == title
+    assert lines["threat"] == f"{title} — “It said Hezbollah will pay a heavy price.”"
+    b = item("Wire B", "Overnight roundup", 2,
+             [inc("Gaza", ["Israel"], None, "The military said on Wednesday it struck 40 targets.")])
+    [e] = [e for e in brief([b]).entries]
+    assert e.text.startswith("Overnight roundup — “The military said")
+
+
+def test_theaters_at_a_glance_lists_every_active_theater_and_severity_has_tiers():
+    from briefing.compose import tier
+    places = [f"Theater {chr(65 + i)}" for i in range(20)]
+    items = [item(f"Wire {i % 3}", f"Strike number {i} hits depot {i}", 2 + i * 0.1,
+                  [inc(p, ["Force"], None, f"Strike number {i} hits depot {i}")]) for i, p in enumerate(places)]
+    assert {t.theater for t in brief(items).trends} == set(places)   # was cut at 15 rows
+    assert [tier(s) for s in (2.0, 5.1, 9.3)] == ["low", "medium", "high"]
