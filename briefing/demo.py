@@ -3,15 +3,24 @@
 The feeds are served by a real HTTP server on 127.0.0.1 so the demo exercises the real fetch
 path. Their dates are shifted so that the samples' anchor time becomes "now": the demo brief
 is always today's.
+
+Beside its output the demo keeps `feeds.yaml`, its configuration with the output folder and
+store made relative to it, so `briefing serve -c OUT/feeds.yaml` previews the demo brief (the
+sample feeds' loopback addresses are dead by then; the written brief is what `/` shows).
 """
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import yaml
 
 from .config import Config, load_config, parse_config
 from .pipeline import Progress, RunResult, run
@@ -59,22 +68,63 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _demo_config(base: Config | None, urls: dict[str, str], out_dir: Path) -> Config:
-    data = {"sources": [{"name": n, "url": u} for n, u in urls.items()],
-            "output_dir": str(out_dir), "database": str(out_dir / "demo.sqlite3"),
-            "fetch": {"deadline": 10}}
+CONFIG_NAME = "feeds.yaml"
+_MARK = "# Written by `briefing demo`"
+
+
+def _demo_data(base: Config | None, urls: dict[str, str]) -> dict:
+    """The demo's configuration as plain YAML-able data; paths relative to the output folder."""
+    data: dict = {"title": "Morning Security Brief (demo)"}
     if base is not None:
         data.update({"title": base.title, "timezone": base.timezone,
                      "window_hours": base.window_hours,
-                     "subscribers": [s.model_dump(exclude_none=True) for s in base.subscribers],
                      "classification": base.classification, "paper_size": base.paper_size,
+                     "templates_dir": str(base.templates_dir) if base.templates_dir else None})
+    data.update({"output_dir": ".", "database": "demo.sqlite3", "fetch": {"deadline": 10},
+                 "sources": [{"name": n, "url": u} for n, u in urls.items()]})
+    if base is not None:
+        data.update({"subscribers": [s.model_dump(mode="json", exclude_none=True, by_alias=True)
+                                     for s in base.subscribers],
                      # the sender, never the SMTP server: the demo only writes to its outbox
                      "delivery": {"from": base.delivery.from_},
-                     "templates_dir": str(base.templates_dir) if base.templates_dir else None,
                      "taxonomy": base.taxonomy})
     data = {k: v for k, v in data.items() if v is not None}
-    data.setdefault("title", "Morning Security Brief (demo)")
-    return parse_config(data)
+    return data
+
+
+def _demo_config(base: Config | None, urls: dict[str, str], out_dir: Path) -> Config:
+    return parse_config(_demo_data(base, urls), out_dir)
+
+
+def keep_config(data: dict, out_dir: Path) -> Path:
+    """Write the demo's configuration beside its output, for `briefing serve -c`. A file there
+    that the demo did not write is left alone (the config goes to demo-feeds.yaml instead)."""
+    path = out_dir / CONFIG_NAME
+    try:
+        ours = path.read_text("utf-8", "replace").startswith(_MARK)
+    except FileNotFoundError:
+        ours = True
+    if not ours:
+        path = out_dir / "demo-feeds.yaml"
+    header = (f"{_MARK}: its configuration, kept so that `briefing serve -c {path.name}`\n"
+              "# (from this folder) previews the demo brief. The sample feeds were served on loopback\n"
+              "# during the demo only: a `briefing run` with this file would find them all gone.\n")
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
+
+
+def preview_command(config_file: Path) -> str:
+    """The command that previews the demo, as the user can paste it where they ran the demo."""
+    prog = Path(sys.argv[0]) if sys.argv and Path(sys.argv[0]).name == "briefing" else Path("briefing")
+    return f"{shlex.quote(_shown(prog))} serve -c {shlex.quote(_shown(config_file))}"
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it lies inside it, else as given/absolute."""
+    if len(path.parts) == 1 and not path.is_absolute():
+        return str(path)                        # a bare program name, found on PATH
+    full, here = path.absolute(), Path.cwd()
+    return os.path.relpath(full, here) if full.is_relative_to(here) else str(full)
 
 
 def _feed_name(path: Path) -> str:
@@ -99,7 +149,11 @@ def run_demo(config_path: str, *, out_dir: Path | None = None, now: datetime | N
         out = out_dir or ((base.output_dir if base else Path("output")) / "demo")
         config = _demo_config(base, urls, out)
         progress(f"demo: serving {len(files)} sample feeds on {root}")
-        return run(config, now=now, progress=progress)
+        result = run(config, now=now, progress=progress)
     finally:
         server.shutdown()
         server.server_close()
+    kept = keep_config(_demo_data(base, urls), out)
+    progress(f"demo: preview it in a browser with `{preview_command(kept)}` "
+             "(then open http://127.0.0.1:8000/)")
+    return result

@@ -18,7 +18,7 @@ import socketserver
 import sys
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -27,8 +27,10 @@ from urllib.parse import parse_qs, urlsplit
 from .config import Config, ConfigError, load_config
 from .render import STATIC_DIR
 from .serve_fetch import FetchJob
-from .serve_pages import (DATE_RE, Filters, PageError, archive_days, archived_brief, brief_page,
-                          file_for, inject_nav, live_brief, nav_only, render_page, sources_page)
+from .serve_pages import (DATE_RE, MAX_YEAR, MIN_YEAR, Filters, PageError, archive_days,
+                          archived_brief, banner, brief_page, file_for, in_range, inject_nav,
+                          latest_written_day, live_brief, long_date, nav_only, render_page,
+                          sources_page)
 from .serve_security import TOKEN_COOKIE, cookie_value, csp, host_allowed, is_loopback, same_origin, token_check
 
 MAX_BODY = 8 * 1024             # the only form we accept has one hidden field
@@ -47,19 +49,10 @@ ROUTE_FILE = re.compile(r"/(\d{4}-\d{2}-\d{2})/(brief\.(?:html|pdf|json))")
 TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
          "json": "application/json; charset=utf-8", "css": "text/css; charset=utf-8"}
 
-
-# A day's window reaches back a day and its trend two weeks: dates near the ends of what
-# `datetime` holds would overflow (the hostile tester's /9999-12-31 was a 500). Briefs live far
-# inside these bounds.
-MIN_YEAR, MAX_YEAR = 1900, 9000
 _TOKEN_IN_URL = re.compile(r"((?:^|[?&\s])token=)[^&\s\"]*")
 
 
-def _in_range(day: str) -> bool:
-    try:
-        return MIN_YEAR <= date.fromisoformat(day).year <= MAX_YEAR
-    except ValueError:
-        return False
+_in_range = in_range            # MIN_YEAR..MAX_YEAR: see serve_pages
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -251,11 +244,9 @@ class Handler(BaseHTTPRequestHandler):
         config = self.server.config
         f = Filters.from_query(query)
         if path == "/":
-            return self.send(200, brief_page(config, live_brief(config), f, path="/", label="Latest brief"))
+            return self.latest(f)
         if path == "/live":
-            as_of = self._as_of(query)
-            label = "Live preview" if as_of is None else "Preview"
-            return self.send(200, brief_page(config, live_brief(config, as_of), f, path="/live", label=label))
+            return self.live(query, f)
         if path == "/archive":
             return self.send(200, render_page(config, "serve_archive.html.j2", title="Archive",
                                               days=archive_days(config), nav=nav_only(config, "Archive")))
@@ -277,6 +268,46 @@ class Handler(BaseHTTPRequestHandler):
             extra = {"Content-Disposition": f'attachment; filename="brief-{m.group(1)}.pdf"'} if ext == "pdf" else {}
             return self.send(200, real.read_bytes(), TYPES[ext], extra)
         raise PageError(404, "No such page.")
+
+    def latest(self, f: Filters) -> None:
+        """/: the newest brief written to the output folder (what /archive lists first), as
+        written; with filters, recomposed from the store like /YYYY-MM-DD. Before any brief
+        is written, the live preview, saying so."""
+        config = self.server.config
+        day = latest_written_day(config)
+        disk = file_for(config, day, "brief.html") if day else None
+        if day is None or disk is None:
+            note = banner("No brief has been written yet (briefing run writes one, and it will "
+                          "show here). Below is the live preview, composed now from the store.")
+            return self.send(200, brief_page(config, live_brief(config), f, path="/",
+                                             label="Live preview", note="no brief written yet",
+                                             banner=note))
+        note = banner(f"The latest brief written: {long_date(day)}. For a brief composed now "
+                      "from everything fetched since, open the ", "/live", "Live preview", ".")
+        if not f:
+            return self.send(200, inject_nav(config, disk, day, label="Latest brief", path="/",
+                                             note="as written", banner=note))
+        brief = archived_brief(config, day)
+        if brief is None:
+            raise PageError(404, f"Filters need the store's record of {day}, which is gone; "
+                                 "the brief as written is at /.")
+        return self.send(200, brief_page(config, brief, f, path="/", label="Latest brief",
+                                         note=f"brief of {day}, recomposed from the store",
+                                         banner=note))
+
+    def live(self, query: dict[str, list[str]], f: Filters) -> None:
+        """/live: composed now from the store (as of ?as_of=… if given), and said to be so."""
+        config = self.server.config
+        as_of = self._as_of(query)
+        latest = latest_written_day(config)
+        what = ("Composed just now from everything in the store"
+                + (" up to the time asked for" if as_of else "")
+                + ": not a brief that was written or sent. ")
+        note = (banner(what, "/", "Latest brief", f": the one written for {long_date(latest)}.")
+                if latest else banner(what + "No brief has been written yet."))
+        return self.send(200, brief_page(config, live_brief(config, as_of), f, path="/live",
+                                         label="Live preview" if as_of is None else "Preview",
+                                         banner=note))
 
     def day(self, day: str, f: Filters) -> None:
         """/YYYY-MM-DD: the file as written (exact record of what went out) unless filters ask

@@ -24,8 +24,22 @@ from .render import environment
 from .store import Store
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day's window reaches back a day and its trend two weeks: dates near the ends of what
+# `datetime` holds would overflow (the hostile tester's /9999-12-31 was a 500). Briefs live far
+# inside these bounds.
+MIN_YEAR, MAX_YEAR = 1900, 9000
 MAX_FILTER_VALUES = 20          # per parameter: a URL cannot make us loop over thousands
 TOP_ACTORS = 12
+
+
+def in_range(day: str) -> bool:
+    """`day` is a real YYYY-MM-DD date between MIN_YEAR and MAX_YEAR."""
+    if not DATE_RE.fullmatch(day):
+        return False
+    try:
+        return MIN_YEAR <= Date.fromisoformat(day).year <= MAX_YEAR
+    except ValueError:
+        return False
 
 
 class PageError(Exception):
@@ -103,31 +117,53 @@ def local_time(config: Config, dt: datetime) -> str:
     return dt.astimezone(config.tz).strftime("%d %b %Y %H:%M ") + config.timezone
 
 
+# The page links in the nav bar, and which of them a page's label belongs to.
+CURRENT = {"Archive": "/archive", "Source health": "/sources", "Fetch now": "/fetch"}
+
+
+def long_date(day: str) -> str:
+    """'Thursday 3 December 2026' for '2026-12-03'."""
+    d = Date.fromisoformat(day)
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def banner(before: str, href: str | None = None, link: str = "", after: str = "") -> dict:
+    """The line under the nav bar saying what the page is: text, an optional link, text."""
+    return {"before": before, "href": href, "link": link, "after": after}
+
+
 def filter_nav(config: Config, f: Filters, *, path: str, label: str, as_of: str, day: str,
-               theaters: list[str], actors: Counter, shown: int, total: int, note: str = "") -> dict:
-    """What serve_nav.html.j2 shows: page links, the "as of" time, and toggle links per value."""
+               theaters: list[str], actors: Counter, shown: int, total: int, note: str = "",
+               banner: dict | None = None) -> dict:
+    """What serve_nav.html.j2 shows: page links (`current` is the one this page is), the "as of"
+    time, an optional banner line under the bar, and toggle links per value."""
     top = [a for a, _ in actors.most_common(TOP_ACTORS)]
     top += [a for a in f.actors if a not in top]      # a chosen actor stays visible to un-choose it
 
     def chips(key: str, values, chosen) -> list[dict]:
         return [{"label": v, "href": path + f.toggled(key, v), "on": v in chosen} for v in values]
 
-    return {"label": label, "note": note, "as_of": as_of,
+    return {"label": label, "note": note, "as_of": as_of, "current": path, "banner": banner,
             "theaters": chips("theater", theaters, f.theaters), "types": chips("type", TYPES, f.types),
             "actors": chips("actor", top, f.actors), "filtered": bool(f), "clear_href": path,
             "pdf": f"/{day}/brief.pdf" if file_for(config, day, "brief.pdf") else None,
             "shown": shown, "total": total}
 
 
-def nav_only(config: Config, label: str, note: str = "", day: str | None = None) -> dict:
-    """The nav for pages without a composed brief; for an archived day, chips from its brief.json."""
-    nav = {"label": label, "note": note, "as_of": local_time(config, datetime.now(timezone.utc))}
+def nav_only(config: Config, label: str, note: str = "", day: str | None = None, *,
+             path: str | None = None, banner: dict | None = None) -> dict:
+    """The nav for pages without a composed brief; for an archived day, chips from its brief.json
+    (linking to `path`, by default the day's own /YYYY-MM-DD)."""
+    path = path or (f"/{day}" if day else CURRENT.get(label, ""))
+    nav = {"label": label, "note": note, "as_of": local_time(config, datetime.now(timezone.utc)),
+           "current": path, "banner": banner}
     js = file_for(config, day, "brief.json") if day else None
     if js is not None:
         try:
             data = json.loads(js.read_text("utf-8"))
             events = data["events"]
-            nav = filter_nav(config, Filters(), path=f"/{day}", label=label, note=note, day=day,
+            nav = filter_nav(config, Filters(), path=path, label=label, note=note, day=day,
+                             banner=banner,
                              as_of=local_time(config, datetime.fromisoformat(data["window"]["end"])),
                              theaters=[t["theater"] for t in data["theaters"]],
                              actors=Counter(a for e in events for a in e["actors"]),
@@ -138,10 +174,10 @@ def nav_only(config: Config, label: str, note: str = "", day: str | None = None)
 
 
 def brief_page(config: Config, brief: Brief, f: Filters, *, path: str, label: str,
-               note: str = "") -> str:
+               note: str = "", banner: dict | None = None) -> str:
     """The brief wrapped with the nav bar and filter chips (serve_brief.html.j2)."""
     shown = apply_filters(brief, f)
-    nav = filter_nav(config, f, path=path, label=label, note=note, day=brief.date,
+    nav = filter_nav(config, f, path=path, label=label, note=note, day=brief.date, banner=banner,
                      as_of=local_time(config, brief.window_end),
                      theaters=[s.theater for s in brief.sections],
                      actors=Counter(a for e in brief.entries for a in e.actors),
@@ -186,14 +222,32 @@ def archived_brief(config: Config, day: str) -> Brief | None:
         store.close()
 
 
+def written_days(config: Config) -> list[str]:
+    """Every day folder in the output folder holding a brief.html that `/YYYY-MM-DD` would
+    serve (whatever the store remembers), newest first."""
+    out = config.output_dir
+    if not out.is_dir():
+        return []
+    names = sorted((p.name for p in out.iterdir() if in_range(p.name)), reverse=True)
+    return [d for d in names if file_for(config, d, "brief.html") is not None]
+
+
+def latest_written_day(config: Config) -> str | None:
+    """The newest day with a written brief.html: what `/` shows."""
+    days = written_days(config)
+    return days[0] if days else None
+
+
 def archive_days(config: Config, limit: int = 400) -> list[dict]:
-    """Every day with a brief on disk or a successful run in the store, newest first."""
+    """Every day with a brief on disk (all of them) or a successful run in the store (the last
+    `limit` runs), newest first."""
     days: dict[str, dict] = {}
     out = config.output_dir
     if out.is_dir():
         for p in out.iterdir():
-            if DATE_RE.fullmatch(p.name) and p.is_dir() and not p.is_symlink():
-                files = [n for n in ("brief.html", "brief.pdf", "brief.json") if (p / n).is_file()]
+            if in_range(p.name) and p.is_dir() and not p.is_symlink():
+                files = [n for n in ("brief.html", "brief.pdf", "brief.json")
+                         if file_for(config, p.name, n)]
                 if files:
                     days[p.name] = {"date": p.name, "files": files, "stored": False}
     store = open_store(config)
@@ -204,7 +258,7 @@ def archive_days(config: Config, limit: int = 400) -> list[dict]:
                 days.setdefault(d, {"date": d, "files": [], "stored": True})["stored"] = True
     finally:
         store.close()
-    return sorted(days.values(), key=lambda d: d["date"], reverse=True)[:limit]
+    return sorted(days.values(), key=lambda d: d["date"], reverse=True)
 
 
 def sources_page(config: Config) -> str:
@@ -255,11 +309,13 @@ def file_for(config: Config, day: str, name: str) -> Path | None:
     return real if real.parent.parent == root and real.is_file() else None
 
 
-def inject_nav(config: Config, file: Path, day: str) -> bytes:
+def inject_nav(config: Config, file: Path, day: str, *, label: str | None = None,
+               note: str = "as written to disk", path: str | None = None,
+               banner: dict | None = None) -> bytes:
     """The archived HTML as written, with the preview's nav bar inserted after <body>."""
     text = file.read_text("utf-8", "replace")
-    nav = render_page(config, "serve_nav.html.j2", nav=nav_only(config, f"Brief of {day}",
-                                                                 note="as written to disk", day=day))
+    nav = render_page(config, "serve_nav.html.j2", nav=nav_only(
+        config, label or f"Brief of {day}", note=note, day=day, path=path, banner=banner))
     head = '<link rel="stylesheet" href="/static/serve.css">'
     text = text.replace("</head>", head + "</head>", 1)
     m = re.search(r"<body[^>]*>", text)

@@ -209,6 +209,89 @@ def test_archived_day_from_disk_and_recomposed_with_filters(world):
     assert f'href="/{world.past}"' in archive and f'href="/{world.today}/brief.pdf"' in archive
 
 
+def long_date(day: str) -> str:
+    d = datetime.fromisoformat(day)
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def config_like(w: World, out: Path, **update) -> Config:
+    """The world's feeds and zone with another output folder (and so another store)."""
+    return w.config.model_copy(update={"output_dir": out, "database": None, **update})
+
+
+def test_root_shows_a_brief_written_with_a_past_as_of(world, tmp_path):
+    """Issue 13: a run with --as-of in the past (and none since) was invisible from /, which
+    showed the live brief as of now. / is the brief written, with its date and its entries."""
+    config = config_like(world, tmp_path / "out")
+    run(config, now=datetime.now(timezone.utc), as_of=world.past_as_of, send=False)
+    server = start(config)
+    port = server.server_address[1]
+    try:
+        status, _, body = request(port, "/")
+        assert status == 200
+        assert f"The latest brief written: {long_date(world.past)}" in body
+        assert "Houthis fire missile at tanker" in body              # that day's reports
+        assert "Israeli drone strike hits car in Gaza" in body
+        assert "Israeli air strike on Gaza kills three" not in body  # today's are not in it
+        assert entries(body)
+        assert re.search(r'<a href="/" aria-current="page">Latest brief</a>', body)
+        assert '<a href="/live">Live preview</a>' in body
+        _, _, live = request(port, "/live")                         # the live view is as of now
+        assert "tanker" not in live and "Live preview" in live
+        _, _, archive = request(port, "/archive")
+        assert f'href="/{world.past}"' in archive and f'href="/{world.past}/brief.pdf"' in archive
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    # The store's record of that day gone (a new database): / and /archive still have the file.
+    server = start(config.model_copy(update={"database": tmp_path / "new-store.sqlite3"}))
+    port = server.server_address[1]
+    try:
+        status, _, body = request(port, "/")
+        assert status == 200 and long_date(world.past) in body and "tanker" in body
+        _, _, archive = request(port, "/archive")
+        assert f'href="/{world.past}"' in archive and f'href="/{world.past}/brief.html"' in archive
+        status, _, body = request(port, "/?theater=Gaza")           # filters need the store
+        assert status == 404 and "the brief as written is at /" in body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_root_shows_the_newest_of_several_written_briefs(world):
+    status, _, body = request(world, "/")
+    assert status == 200
+    assert f"The latest brief written: {long_date(world.today)}" in body
+    assert "<strong>Latest brief</strong> · as of" in body
+    assert "Israeli air strike on Gaza kills three" in body
+    assert "tanker" not in body and "drone strike hits car" not in body   # the older brief's
+    assert '<a href="/live">Live preview</a>' in body                 # in the nav bar, and
+    note = re.search(r'<p class="pagenote"[^>]*>(.*?)</p>', body, re.S).group(1)
+    assert 'href="/live"' in note                                     # in the line saying what / is
+    _, _, live = request(world, "/live")
+    assert re.search(r'<a href="/live" aria-current="page">Live preview</a>', live)
+    assert f'<a href="/">Latest brief</a>: the one written for {long_date(world.today)}' in live
+    _, _, archive = request(world, "/archive")
+    days = re.findall(r'<td><a href="/(\d{4}-\d{2}-\d{2})">', archive)
+    assert days == sorted({world.today, world.past}, reverse=True)
+
+
+def test_root_before_any_brief_is_written_says_so_and_shows_the_live_brief(world, tmp_path):
+    config = config_like(world, tmp_path / "out")
+    server = start(config)
+    port = server.server_address[1]
+    try:
+        status, _, body = request(port, "/")
+        assert status == 200
+        assert "No brief has been written yet" in body
+        assert "<strong>Live preview</strong>" in body
+        assert request(port, "/archive")[2].count("No briefs yet") == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_pdf_download(world):
     status, headers, _ = request(world, f"/{world.today}/brief.pdf")
     assert status == 200 and headers["content-type"] == "application/pdf"
@@ -409,10 +492,10 @@ def test_template_edits_show_on_reload(world, tmp_path):
         for marker in ("first-edit-marker", "second-edit-marker"):
             page.write_text('{% extends "builtin/brief.html.j2" %}'
                             "{% block colophon %}<footer>" + marker + "</footer>{% endblock %}")
-            status, _, body = request(port, "/")
+            status, _, body = request(port, "/live")       # composed per request, unlike /
             assert status == 200 and marker in body
         page.write_text("{% extends 'builtin/brief.html.j2' %}{% block colophon %}{{ no_such }}{% endblock %}")
-        status, _, body = request(port, "/")
+        status, _, body = request(port, "/live")
         assert status == 500 and "template error" in body       # readable, and the server lives on
         assert request(port, "/sources")[0] == 200
     finally:

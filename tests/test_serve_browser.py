@@ -11,19 +11,27 @@ import base64
 import json
 import os
 import queue
+import re
+import shlex
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from briefing.config import load_config
+from briefing.demo import run_demo
+
 try:
-    from .test_serve import build_world
+    from .test_serve import build_world, start
 except ImportError:
-    from test_serve import build_world
+    from test_serve import build_world, start
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -195,3 +203,53 @@ def test_click_theater_filter_in_chromium(browser_world, tmp_path):
     blocked = [e["params"]["entry"]["text"] for e in chrome.seen if e["method"] == "Log.entryAdded"
                and "Content Security Policy" in e["params"]["entry"].get("text", "")]
     assert blocked == []
+
+
+def csp_violations(chrome: Chromium) -> list[str]:
+    while not chrome.events.empty():
+        chrome.seen.append(chrome.events.get())
+    return [e["params"]["entry"]["text"] for e in chrome.seen if e["method"] == "Log.entryAdded"
+            and "Content Security Policy" in e["params"]["entry"].get("text", "")]
+
+
+def test_demo_brief_at_root_and_the_way_to_the_live_view(browser_world, tmp_path):
+    """Issue 13: after the demo, its printed preview command's config shows the demo brief at /
+    (not an empty live brief), says which day it is, and leads to the live preview."""
+    chrome, _ = browser_world
+    shots = Path(os.environ.get("SERVE_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    said: list[str] = []
+    result = run_demo(str(ROOT / "feeds.yaml"), out_dir=tmp_path / "demo", progress=said.append)
+    command = next(m for m in said if "serve -c" in m)
+    config = load_config(shlex.split(re.search(r"`([^`]+)`", command).group(1))[3])
+    server = start(config)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    b = result.brief
+    try:
+        chrome.viewport(1280, 900, mobile=False)
+        chrome.goto(base + "/")
+        assert chrome.js("document.querySelector('nav a[aria-current=page]').textContent") == "Latest brief"
+        note = chrome.js("document.querySelector('.pagenote').innerText")
+        d = datetime.fromisoformat(b.date)
+        assert f"{d:%A} {d.day} {d:%B %Y}" in note and "Live preview" in note
+        assert chrome.js("document.querySelector('.pagenote').getBoundingClientRect().bottom") < 300
+        assert chrome.js("document.querySelectorAll('main li.entry').length") >= len(b.entries) > 0
+        text = chrome.js("document.querySelector('main').innerText")
+        assert b.title in text and "not fetched yet" not in text
+        chrome.screenshot(shots / "demo-root.png", full=False)
+
+        chrome.click(".pagenote a")
+        chrome.wait_event("Page.loadEventFired")
+        assert chrome.js("location.pathname") == "/live"
+        assert chrome.js("document.querySelector('nav a[aria-current=page]').textContent") == "Live preview"
+        assert "Latest brief" in chrome.js("document.querySelector('.pagenote').innerText")
+        chrome.screenshot(shots / "demo-live.png", full=False)
+
+        chrome.viewport(390, 844, mobile=True)
+        chrome.goto(base + "/")
+        assert chrome.js("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        chrome.screenshot(shots / "demo-root-phone.png", full=False)
+        assert csp_violations(chrome) == []
+    finally:
+        server.shutdown()
+        server.server_close()
