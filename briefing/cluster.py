@@ -14,8 +14,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from .model import Event, Item, SourceRef
+
+ROUNDUPS_FILE = Path(__file__).with_name("extract") / "roundups.tsv"
 
 MAX_GAP = timedelta(hours=18)
 THRESHOLD = 0.17
@@ -31,6 +34,24 @@ _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian R
                     "Iran Iranian Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
                     "January February March April May June July August September October "
                     "November December Minister President Army Forces Ministry".split())
+
+
+def roundup_patterns(path: Path = ROUNDUPS_FILE) -> list[tuple[str, str]]:
+    """(pattern, example) rows of the roundup file."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, example = line.split("\t")
+            rows.append((pattern, example))
+    return rows
+
+
+_ROUNDUP = re.compile("|".join(f"(?:{p})" for p, _ in roundup_patterns()), re.IGNORECASE)
+
+
+def is_roundup(item: Item) -> bool:
+    """A live blog, key-events list or daily briefing: it corroborates, it is not an entry."""
+    return bool(_ROUNDUP.search(f"{item.title} {item.summary[:300]}"))
 
 
 def words(text: str) -> frozenset[str]:
@@ -103,10 +124,19 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
     # Open clusters per (type, theater): only those can take a new event, and only while their
     # latest report is recent — this keeps a month of history at linear-ish cost.
     open_: dict[tuple[str, str | None], list[Cluster]] = {}
-    for item, ev in pairs:
+    every: dict[tuple[str, str | None], list[Cluster]] = {}
+    # Roundups come last and only join: they corroborate the happenings they mention.
+    firsts = [p for p in pairs if not is_roundup(p[0])]
+    roundups = [p for p in pairs if is_roundup(p[0])]
+    for n, (item, ev) in enumerate([*firsts, *roundups]):
+        joins_only = n >= len(firsts)
         bag, item_names, title = bags[id(item)], name_sets[id(item)], words(item.title)
-        bucket = open_.setdefault((ev.type, ev.theater), [])
-        bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
+        if joins_only:
+            bucket = [c for c in every.get((ev.type, ev.theater), [])
+                      if abs(item.published - c.items[-1].published) <= MAX_GAP]
+        else:
+            bucket = open_.setdefault((ev.type, ev.theater), [])
+            bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
         best, best_score = None, THRESHOLD
         for c in bucket:
             if not _compatible(c, ev):
@@ -129,10 +159,13 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> lis
                 score -= 0.45
             if score >= best_score:
                 best, best_score = c, score
+        if best is None and joins_only:
+            continue                              # a roundup of happenings nobody else reported
         if best is None:
             best = Cluster(ev)
             clusters.append(best)
             bucket.append(best)
+            every.setdefault((ev.type, ev.theater), []).append(best)
         best.items.append(item)
         best.events.append(ev)
         best.words |= bag

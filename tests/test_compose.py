@@ -165,3 +165,29 @@ def test_theaters_at_a_glance_lists_every_active_theater_and_severity_has_tiers(
                   [inc(p, ["Force"], None, f"Strike number {i} hits depot {i}")]) for i, p in enumerate(places)]
     assert {t.theater for t in brief(items).trends} == set(places)   # was cut at 15 rows
     assert [tier(s) for s in (2.0, 5.1, 9.3)] == ["low", "medium", "high"]
+
+
+def test_a_roundup_corroborates_an_entry_but_is_not_one():
+    report = item("Wire A", "Israeli tanks surround hospital in northern Gaza", 6,
+                  [inc("Gaza", ["Israel"], None, "Israeli tanks surround hospital in northern Gaza")],
+                  "Tanks surrounded the Indonesian Hospital in Beit Lahiya overnight, staff said.")
+    live = item("Wire B", "Israel-Gaza war live updates: tanks around Indonesian Hospital", 2,
+                [inc("Gaza", ["Israel"], None, "Tanks surrounded the Indonesian Hospital in Beit Lahiya.")],
+                "Tanks surrounded the Indonesian Hospital in Beit Lahiya; talks on a truce continue in Doha.")
+    [entry] = brief([report, live]).entries
+    assert entry.text == report.item.title and {s.name for s in entry.sources} == {"Wire A", "Wire B"}
+    lonely = item("Wire C", "Russia-Ukraine war: list of key events, day 600", 3,
+                  [inc("Ukraine", ["Russia"], None, "Russian drones hit a grain silo in Izmail.")])
+    assert brief([lonely]).entries == ()
+
+
+def test_every_roundup_pattern_matches_its_example_and_news_is_not_a_roundup():
+    from briefing.cluster import is_roundup, roundup_patterns
+    from briefing.model import Item as I
+    rows = roundup_patterns()
+    assert len(rows) >= 10
+    for _pattern, example in rows:
+        assert is_roundup(I("s", "u", example, "", "", AS_OF)), example
+    for title in ("What to know as Israeli forces enter the hospital", "Houthis seize cargo ship in Red Sea",
+                  "Ukraine says it downed 30 drones overnight", "Strike on a market kills 12"):
+        assert not is_roundup(I("s", "u", title, "", "", AS_OF)), title
