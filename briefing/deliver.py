@@ -6,7 +6,8 @@ is handed over and 'sent'/'failed'/'uncertain' after, so a rerun of the same day
 twice. 'uncertain' is a connection lost after the whole message went out but before the
 server's answer: it may have been delivered, so it is never retried by itself; `briefing send
 --date D --to ADDRESS` sends it again to that subscriber once someone has checked.
-No header ever carries feed text: the subject is our own title and the date.
+No header ever carries feed text: the subject is our own title and the date, List-Id and
+List-Unsubscribe come from the configuration (title, From address).
 """
 from __future__ import annotations
 
@@ -16,19 +17,22 @@ import re
 import smtplib
 import socket
 import ssl
+import textwrap
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 from . import coverage
+from .compose import tier
 from .config import Config, SmtpConfig, Subscriber
-from .editions import edition_of
+from .editions import edition_of, file_slug
 from .fsutil import write_atomic
-from .model import Brief
+from .model import Brief, Entry
 from .store import Store
 
 
@@ -60,6 +64,14 @@ class UncertainFailure(Exception):
 
 
 # -- the message ---------------------------------------------------------------------------
+# The HTML part is built for mail clients, not browsers: tables for layout, every style inline
+# (many clients drop <style> and <head>), no images, fonts, scripts or anything fetched, widths
+# that shrink to a phone. Everything that came from a feed is escaped.
+FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif"
+INK, MUTED, RULE, PAPER = "#17202e", "#5a6475", "#e3e7ed", "#f4f6f9"
+TIER_STYLE = {"high": ("#fde8e6", "#a61b0f"), "medium": ("#fff1d6", "#8a5200"), "low": ("#eef1f5", "#46536a")}
+
+
 def _one_line(text: str) -> str:
     return re.sub(r"[\r\n\0]+", " ", text).strip()
 
@@ -68,35 +80,93 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _cutoff(brief: Brief) -> str:
+def _local(brief: Brief) -> datetime:
     from zoneinfo import ZoneInfo
-    return brief.window_end.astimezone(ZoneInfo(brief.timezone)).strftime("%d %b %Y %H:%M ") + brief.timezone
+    return brief.window_end.astimezone(ZoneInfo(brief.timezone))
 
 
-def text_body(brief: Brief) -> str:
-    lines = [f"{brief.title} — {brief.date}", "",
-             f"{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
-             f"information cut-off {_cutoff(brief)}.", ""]
-    if brief.takeaways:
-        lines.append("Key takeaways:")
-        lines += [f"  - [{e.theater}] {e.text}" for e in brief.takeaways]
-        lines.append("")
-    lines.append("By theater:")
-    for s in brief.sections:
-        lines.append(f"  {s.theater}: {_n(len(s.incidents), 'incident')}, {_n(len(s.threats), 'threat')}, "
-                     f"{_n(len(s.deployments), 'deployment')}")
-    if not brief.sections:
-        lines.append("  nothing reported in this window")
+def _cutoff(brief: Brief) -> str:
+    return _local(brief).strftime("%d %b %Y %H:%M ") + brief.timezone
+
+
+def _dateline(brief: Brief) -> str:
+    d = _local(brief)
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def edition_title(brief: Brief) -> str:
+    """'Gaza, Israel, West Bank edition', or '' for the full brief."""
+    return "" if brief.edition == "full" else (brief.edition_name or f"{brief.edition} edition")
+
+
+def attachment_name(brief: Brief) -> str:
+    """'brief-2026-03-10.pdf', or for an edition 'brief-2026-03-10-gaza-israel-west-bank.pdf'."""
+    if brief.edition == "full":
+        return f"brief-{brief.date}.pdf"
+    return f"brief-{brief.date}-{file_slug(edition_title(brief))}.pdf"
+
+
+def _counts_line(brief: Brief) -> str:
+    where = " in this edition" if brief.edition != "full" else ""
+    return (f"{_n(len(brief.entries), 'event')}{where} from {_n(brief.items_in_window, 'report')}; "
+            f"information cut-off {_cutoff(brief)}.")
+
+
+def _attached(brief: Brief) -> tuple[str, str]:
+    """What is attached, as (lead, rest): the lead is bold in the HTML part."""
+    if brief.edition == "full":
+        return "The full brief is attached as a PDF", ", every line with its sources."
+    return (f"Your {edition_title(brief)} is attached as a PDF",
+            ", every line with its sources. It keeps only what your subscription asks for; "
+            "the full brief covers every theater.")
+
+
+def _meta(e: Entry) -> list[str]:
+    bits = [e.type]
+    if e.fatalities:
+        bits.append(f"{e.fatalities}{'–' + str(e.fatalities_high) if e.fatalities_high else ''} killed")
+    if e.outlets > 1:
+        bits.append(f"{e.outlets} outlets")
+    return bits + [f"{tier(e.severity)} severity"]
+
+
+def _unsubscribe_line(sender: str) -> str:
+    return f'To stop receiving this brief, write to {sender} with the subject "unsubscribe".'
+
+
+def text_body(brief: Brief, sender: str | None = None) -> str:
+    """The plain-text part: the same content as the HTML part, laid out for a fixed-width font."""
+    lines = [brief.title + (f" — {edition_title(brief)}" if edition_title(brief) else ""), _dateline(brief), ""]
     note = coverage.note(brief)
-    if note:
-        lines[1:1] = [note, ""]
+    if note:                    # framed, so that it reads as the warning it is
+        box = textwrap.wrap(note, 72)
+        rule = "=" * max(len(l) for l in box)
+        lines += [rule, *box, rule, ""]
+    lines += [*textwrap.wrap(_counts_line(brief), 76), ""]
+    if brief.takeaways:
+        lines.append("KEY TAKEAWAYS")
+        for i, e in enumerate(brief.takeaways, 1):
+            lines.append(f"{i:>2}. {e.theater} — {', '.join(_meta(e))}")
+            lines += textwrap.wrap(e.text, 76, initial_indent="    ", subsequent_indent="    ")
+        lines.append("")
+    lines.append("BY THEATER")
+    if brief.sections:
+        width = max(len("Theater"), *(len(s.theater) for s in brief.sections))
+        lines.append(f"  {'Theater':<{width}}  Incidents  Threats  Deployments")
+        for s in brief.sections:
+            lines.append(f"  {s.theater:<{width}}  {len(s.incidents):>9}  {len(s.threats):>7}  {len(s.deployments):>11}")
+    else:
+        lines.append("  nothing reported in this window")
     if brief.coverage.failed:
-        lines += ["", "Sources that failed: " + ", ".join(brief.coverage.failed)]
-    lines += ["", "The full brief, with every source, is attached as a PDF."]
+        lines += ["", *textwrap.wrap("Sources that failed: " + ", ".join(brief.coverage.failed), 76)]
+    lead, rest = _attached(brief)
+    lines += ["", *textwrap.wrap(f"{lead} ({attachment_name(brief)}){rest}", 76)]
+    if sender:
+        lines += ["", "-- ", *textwrap.wrap(_unsubscribe_line(sender), 76)]
     return "\n".join(lines) + "\n"
 
 
-def notice_body(brief: Brief) -> str:
+def notice_body(brief: Brief, sender: str | None = None) -> str:
     """When every source failed: say so plainly instead of mailing an empty brief."""
     by_name = {s.name: s for s in brief.sources}
     lines = [f"{brief.title} — {brief.date}", "", coverage.note(brief) or "", "",
@@ -104,47 +174,151 @@ def notice_body(brief: Brief) -> str:
     lines += [f"  - {n}: {_one_line(by_name[n].error or 'unknown error')}" for n in brief.coverage.failed]
     lines += ["", "The brief will follow from the next run that reaches its sources; "
               "`briefing status` shows each source's health."]
+    if sender:
+        lines += ["", "-- ", _unsubscribe_line(sender)]
     return "\n".join(lines) + "\n"
 
 
-def html_body(brief: Brief) -> str:
-    # Plain tables and inline attributes only: many mail clients ignore <style>.
-    esc = html.escape
-    take = "".join(f"<li><b>{esc(e.theater)}</b>: {esc(e.text)}</li>" for e in brief.takeaways)
-    rows = "".join(
-        f"<tr><td>{esc(s.theater)}</td><td align='right'>{len(s.incidents)}</td>"
-        f"<td align='right'>{len(s.threats)}</td><td align='right'>{len(s.deployments)}</td></tr>"
-        for s in brief.sections)
+def html_body(brief: Brief, sender: str | None = None) -> str:
+    """The HTML part: a header band with the title, edition and date; the coverage warning in a
+    coloured box; the key takeaways; the per-theater counts; failed sources; what is attached."""
+    esc = lambda v: html.escape(str(v), quote=True)  # noqa: E731
+    cell = f"font-family:{FONT};color:{INK};"
+    pad = f"padding:0 20px;font-family:{FONT};"     # every cell names the font: clients drop inheritance
+
+    def heading(text: str) -> str:
+        return (f'<tr><td style="{pad}padding-top:22px;padding-bottom:6px;font-family:{FONT};font-size:12px;'
+                f'font-weight:bold;letter-spacing:0.06em;text-transform:uppercase;color:{MUTED};">{esc(text)}</td></tr>')
+
+    rows: list[str] = []
+    edition = edition_title(brief)
+    rows.append(
+        f'<tr><td style="background:#1d2b45;padding:20px 20px 18px;font-family:{FONT};">'
+        f'<div style="font-size:22px;line-height:1.25;font-weight:bold;color:#ffffff;">{esc(brief.title)}</div>'
+        + (f'<div style="font-size:15px;line-height:1.4;color:#dfe6f2;padding-top:4px;">{esc(edition)}</div>' if edition else "")
+        + f'<div style="font-size:13px;line-height:1.4;color:#b8c3d6;padding-top:6px;">{esc(_dateline(brief))}</div>'
+        '</td></tr>')
     note = coverage.note(brief)
-    failed = brief.coverage.failed
-    return (f"<html><body><h2>{esc(brief.title)} — {esc(brief.date)}</h2>"
-            + (f"<p><b>{esc(note)}</b></p>" if note else "")
-            + f"<p>{_n(len(brief.entries), 'event')} from {_n(brief.items_in_window, 'report')}; "
-            f"information cut-off {esc(_cutoff(brief))}.</p>"
-            + (f"<p><b>Key takeaways</b></p><ul>{take}</ul>" if take else "")
-            + "<table cellpadding='4' border='1' style='border-collapse:collapse'>"
-            "<tr><th>Theater</th><th>Incidents</th><th>Threats</th><th>Deployments</th></tr>"
-            f"{rows}</table>"
-            + (f"<p>Sources that failed: {esc(', '.join(failed))}</p>" if failed else "")
-            + "<p>The full brief, with every source, is attached as a PDF.</p>"
-            "</body></html>")
+    if note:
+        rows.append(
+            f'<tr><td style="{pad}padding-top:18px;">'
+            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">'
+            f'<tr><td style="background:#fff3e0;border-left:4px solid #e07b00;padding:12px 14px;{cell}'
+            f'font-size:15px;line-height:1.45;font-weight:bold;color:#5c3300;">{esc(note)}</td></tr></table></td></tr>')
+    rows.append(f'<tr><td style="{pad}padding-top:16px;{cell}font-size:14px;line-height:1.5;color:{MUTED};">'
+                f'{esc(_counts_line(brief))}</td></tr>')
+    if brief.takeaways:
+        rows.append(heading("Key takeaways"))
+        items = []
+        for i, e in enumerate(brief.takeaways, 1):
+            bg, fg = TIER_STYLE.get(tier(e.severity), TIER_STYLE["low"])
+            meta = _meta(e)
+            items.append(
+                f'<tr><td valign="top" style="width:22px;padding:10px 0;border-top:1px solid {RULE};{cell}'
+                f'font-size:15px;line-height:1.45;font-weight:bold;color:{MUTED};">{i}</td>'
+                f'<td valign="top" style="padding:10px 0;border-top:1px solid {RULE};{cell}">'
+                f'<div style="font-size:12px;line-height:1.5;color:{MUTED};">'
+                f'<b style="color:{INK};">{esc(e.theater)}</b> · {esc(" · ".join(meta[:-1]))} · '
+                f'<span style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;white-space:nowrap;">'
+                f'{esc(meta[-1])}</span></div>'
+                f'<div style="font-size:15px;line-height:1.45;padding-top:3px;word-wrap:break-word;'
+                f'overflow-wrap:anywhere;">{esc(e.text)}</div></td></tr>')
+        rows.append(f'<tr><td style="{pad}"><table role="presentation" width="100%" cellpadding="0" '
+                    f'cellspacing="0" border="0" style="border-collapse:collapse;">{"".join(items)}</table></td></tr>')
+    rows.append(heading("By theater"))
+    if brief.sections:
+        th = (f"padding:7px 8px;background:{PAPER};border-bottom:1px solid {RULE};font-family:{FONT};"
+              f"font-size:12px;font-weight:bold;color:{MUTED};")
+        td = f"padding:7px 8px;border-bottom:1px solid {RULE};{cell}font-size:14px;line-height:1.35;"
+
+        def num(n: int) -> str:
+            return f'<td align="right" style="{td}{"" if n else "color:#a3abb8;"}">{n}</td>'
+
+        body = "".join(f'<tr><td style="{td}overflow-wrap:anywhere;">{esc(s.theater)}</td>'
+                       f"{num(len(s.incidents))}{num(len(s.threats))}{num(len(s.deployments))}</tr>"
+                       for s in brief.sections)
+        rows.append(
+            f'<tr><td style="{pad}"><table width="100%" cellpadding="0" cellspacing="0" border="0" '
+            'style="border-collapse:collapse;">'
+            f'<tr><th align="left" style="{th}">Theater</th><th align="right" style="{th}">Incidents</th>'
+            f'<th align="right" style="{th}">Threats</th><th align="right" style="{th}">Deployments</th></tr>'
+            f"{body}</table></td></tr>")
+    else:
+        rows.append(f'<tr><td style="{pad}{cell}font-size:14px;">Nothing was reported in this window.</td></tr>')
+    if brief.coverage.failed:
+        rows.append(f'<tr><td style="{pad}padding-top:14px;{cell}font-size:13px;line-height:1.45;color:#8a1f11;">'
+                    f"{esc('Sources that failed: ' + ', '.join(brief.coverage.failed))}</td></tr>")
+    lead, rest = _attached(brief)
+    rows.append(
+        f'<tr><td style="padding:20px;font-family:{FONT};">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">'
+        f'<tr><td style="background:{PAPER};border:1px solid {RULE};padding:12px 14px;{cell}font-size:14px;line-height:1.5;">'
+        f"<b>{esc(lead)}</b>{esc(rest)}"
+        f'<div style="padding-top:4px;font-size:12px;color:{MUTED};overflow-wrap:anywhere;">{esc(attachment_name(brief))}</div>'
+        "</td></tr></table></td></tr>")
+    footer = (f'<tr><td style="padding:14px 20px 4px;font-family:{FONT};font-size:12px;line-height:1.5;'
+              f'color:{MUTED};">{esc(_unsubscribe_line(sender))}</td></tr>') if sender else ""
+    preheader = note or (brief.takeaways[0].text if brief.takeaways else _counts_line(brief))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<meta name="color-scheme" content="light"><title>{esc(brief.title)}</title></head>'
+        f'<body style="margin:0;padding:0;background:#e9edf2;font-family:{FONT};">'
+        f'<div style="display:none;max-height:0;overflow:hidden;opacity:0;font-size:1px;line-height:1px;">'
+        f"{esc(preheader[:140])}</div>"
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="background:#e9edf2;border-collapse:collapse;">'
+        f'<tr><td align="center" style="padding:16px 8px;font-family:{FONT};">'
+        # Outlook for Windows ignores max-width: a fixed-width table for it alone
+        '<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" '
+        'cellspacing="0" border="0"><tr><td><![endif]-->'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="max-width:640px;background:#ffffff;border:1px solid #d5dbe3;border-collapse:collapse;">'
+        + "".join(rows) + "</table>"
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="max-width:640px;border-collapse:collapse;">' + footer + "</table>"
+        "<!--[if mso]></td></tr></table><![endif]-->"
+        "</td></tr></table></body></html>")
+
+
+def list_headers(sender: str, title: str) -> dict[str, str]:
+    """List-Id ('"Morning Security Brief" <briefing.example.org>') and List-Unsubscribe (a
+    mailto: to the sender, subject "unsubscribe"): mail clients show an unsubscribe button.
+    No List-Unsubscribe-Post: that needs an https URL, and there is none. Built from the
+    configuration alone (single-line strings, see config.header_safe), never from feeds."""
+    domain = re.sub(r"[^a-z0-9.-]", "", sender.rpartition("@")[2].lower()).strip(".-") or "localhost"
+    name = _one_line(title)[:100]
+    if name.isascii():
+        phrase = '"' + re.sub(r'(["\\])', r"\\\1", name) + '"'
+    else:                       # encoded words may not stand inside quotes: plain words instead
+        phrase = " ".join(re.sub(r'[()<>@,;:\\".\[\]]', " ", name).split())
+    return {"List-Id": f"{phrase} <briefing.{domain}>".strip(),
+            "List-Unsubscribe": f"<mailto:{quote(sender, safe='@.+-_~')}?subject=unsubscribe>"}
 
 
 def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes | None) -> EmailMessage:
     """The brief's email; with `pdf` None, the all-sources-failed notice (no attachment)."""
+    ed = edition_of(sub)
+    if brief.edition != "full" and ed.key == brief.edition:
+        # the subscriber's own name for it (subscribers with the same filters share one PDF)
+        brief = replace(brief, edition_name=ed.name)
+    sender = config.delivery.from_
     msg = EmailMessage()
-    msg["From"] = config.delivery.from_
+    msg["From"] = sender
     msg["To"] = sub.email
-    label = f" ({sub.label})" if sub.label else ""
+    label = sub.label or edition_title(brief)
+    label = f" ({label})" if label else ""
     msg["Subject"] = _one_line(f"{coverage.subject_tag(brief)}{config.title} — {brief.date}{label}")[:200]
     msg["Date"] = format_datetime(brief.generated)
     msg["Message-ID"] = make_msgid(domain="briefing.local")
+    for name, value in list_headers(sender, config.title).items():
+        msg[name] = value
     if pdf is None:
-        msg.set_content(notice_body(brief))
+        msg.set_content(notice_body(brief, sender))
         return msg
-    msg.set_content(text_body(brief))
-    msg.add_alternative(html_body(brief), subtype="html")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"brief-{brief.date}.pdf")
+    msg.set_content(text_body(brief, sender))
+    msg.add_alternative(html_body(brief, sender), subtype="html")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=attachment_name(brief))
     return msg
 
 

@@ -188,7 +188,8 @@ class Brief:
     items_in_window: int = 0
     classification: str | None = None
     takeaways: tuple[Entry, ...] = ()   # the most severe entries, ranked
-    edition: str = "full"               # which subscriber edition this is
+    edition: str = "full"               # which subscriber edition this is (its file/ledger key)
+    edition_name: str = ""              # its name for readers: "Gaza, Israel edition" ("" = full brief)
     trends: tuple[Trend, ...] = ()      # per theater, busiest first
     days: tuple[str, ...] = ()          # dates of the trend series, oldest first
     coverage_gaps: tuple[str, ...] = () # theaters whose usual sources all failed

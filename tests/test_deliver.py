@@ -125,8 +125,12 @@ def test_two_runs_same_day_send_once_each_and_editions_are_filtered(tmp_path, fe
 
     msg = email.message_from_bytes(by_rcpt["gaza@example.org"], policy=email.policy.default)
     assert msg["Subject"] == "Morning Security Brief — 2026-04-02 (Gaza)"
-    body = msg.get_body(("plain",)).get_content()
-    assert "Gaza" in body and "attached" in body
+    body = " ".join(msg.get_body(("plain",)).get_content().split())
+    assert "Your Gaza edition is attached as a PDF" in body          # the edition, by name
+    [pdf_part] = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert pdf_part.get_filename() == "brief-2026-04-02-gaza.pdf"
+    assert "Morning Security Brief (Gaza edition)" in " ".join(pdf_text(gaza).split())
+    assert msg["List-Unsubscribe"] == "<mailto:briefs@example.org?subject=unsubscribe>"
 
 
 def test_temporary_failure_is_retried_and_delivered_once(tmp_path, feed_server, smtp):

@@ -214,7 +214,11 @@ def test_emails_headers_carry_no_feed_text(hostile):
         assert b"evil" not in head.lower() and b"Bcc" not in head and b"X-Evil" not in head, head
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         assert set(k.lower() for k in msg.keys()) <= {"from", "to", "subject", "date", "message-id",
-                                                       "mime-version", "content-type"}
+                                                       "mime-version", "content-type",
+                                                       "list-id", "list-unsubscribe"}
+        # the list headers are built from the configuration (title, From address) alone
+        assert msg["List-Id"] == '"Hostile Test Brief" <briefing.example.org>'
+        assert msg["List-Unsubscribe"] == "<mailto:briefs@example.org?subject=unsubscribe>"
         # the subject is ours alone: the coverage warning (half the hostile feeds fail) and the title
         assert re.fullmatch(rf"\[PARTIAL: \d+ of \d+ sources failed\] Hostile Test Brief — {DATE}( \(\w+\))?",
                             str(msg["Subject"])), msg["Subject"]
