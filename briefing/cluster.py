@@ -1,14 +1,17 @@
 """The same happening reported by several outlets → one entry listing every source.
 
-Candidates must agree on type and theater, not contradict on actors, and lie within a time
-window. Their texts are then compared by IDF-weighted word overlap (weighted Jaccard over
-title + lead): words every report shares ("strike", "killed", "Gaza") count for little, words
-that identify a happening ("Jabalia", "school", "patrol ship") for much. Shared names and
-agreeing death tolls add evidence; disjoint names and contradicting tolls subtract.
-Greedy single pass, oldest first: an event joins the most similar open cluster or starts one.
+Two reports' events may be linked when they agree on type and theater, do not contradict on
+actors, and lie within a time window. Whether they are linked is decided by a pair scorer
+learned from hand-labelled pairs (`merge_model.json`, trained by `python -m
+briefing.learn.pairs train` on corpus/pairs.jsonl): IDF-weighted word overlap of title + lead
+and of the titles (words every report shares, "strike", "Gaza", count for little; "Jabalia",
+"bureau chief" for much), shared and disjoint rare names, agreeing or contradicting death tolls,
+the time between them and whether one outlet wrote both. Linked events form one entry
+(single link within the window), its representative the first report. Roundups only join.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -19,17 +22,17 @@ from pathlib import Path
 from .model import Event, Item, SourceRef
 
 ROUNDUPS_FILE = Path(__file__).with_name("extract") / "roundups.tsv"
+MODEL_FILE = Path(__file__).with_name("extract") / "merge_model.json"
 
 MAX_GAP = timedelta(hours=18)
-THRESHOLD = 0.17
-SAME_OUTLET_TITLE = 0.35
 _STOP = frozenset("the of in on at to for and or by with from as is are was were has have had be been "
                   "it its this that after over into says said say amid than more about also their they "
                   "who which while when where what will would could not but new one two three four five "
                   "six seven eight nine ten least near other others some".split())
 _WORD = re.compile(r"[a-z][a-z0-9'-]+|\d+")
-# Capitalised words inside a sentence: names of ships, towns, units, people.
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*")
+# Capitalised words inside a sentence: names of ships, towns, units, people — one word each, so
+# that "Wael Al-Dahdouh" and "Dahdouh" share a name.
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}")
 _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian Russian Russia US "
                     "Iran Iranian Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
                     "January February March April May June July August September October "
@@ -63,14 +66,22 @@ def names(text: str) -> frozenset[str]:
     return frozenset(n for n in _NAME.findall(text) if n not in _COMMON)
 
 
+def _title_case(title: str) -> bool:
+    """'Several Family Members of Al Jazeera's Gaza Bureau Chief Are Killed': every word is
+    capitalised, so capitals name nothing."""
+    ws = [w for w in title.split() if w[:1].isalpha() and len(w) > 3]
+    return len(ws) >= 3 and sum(w[0].isupper() for w in ws) / len(ws) > 0.7
+
+
+def _name_text(item: Item) -> str:
+    return item.summary[:400] if _title_case(item.title) else _text(item)
+
+
 @dataclass
 class Cluster:
     event: Event                                  # the representative (first reported)
     items: list[Item] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    words: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    titles: list[frozenset[str]] = field(default_factory=list)
 
     def refs(self) -> tuple[SourceRef, ...]:
         seen, out = set(), []
@@ -82,93 +93,118 @@ class Cluster:
         return tuple(out)
 
 
-def _compatible(c: Cluster, ev: Event) -> bool:
-    a, b = set(c.event.actors), set(ev.actors)
-    return not a or not b or bool(a & b)
-
-
-def _figures(c: Cluster, ev: Event) -> float:
-    """Evidence from death tolls: close figures (updates differ a little) agree."""
-    figures = [e.fatalities for e in c.events if e.fatalities]
-    if not ev.fatalities or not figures:
-        return 0.0
-    return 0.1 if any(abs(f - ev.fatalities) <= max(2, 0.2 * f) for f in figures) else -0.15
+def _compatible(a: Event, b: Event) -> bool:
+    return not a.actors or not b.actors or bool(set(a.actors) & set(b.actors))
 
 
 def _text(item: Item) -> str:
     return f"{item.title}. {item.summary[:400]}"
 
 
-def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = ()) -> list[Cluster]:
-    """Group (item, event) pairs, which must be sorted by publication time. Word and name
-    rarity are counted over the pairs' items plus `background` (e.g. the last two weeks), so
-    that a small batch does not make every word look rare."""
-    texts = {id(it): _text(it) for it, _ in pairs}
-    bags = {k: words(t) for k, t in texts.items()}
-    corpus = {**bags, **{id(it): words(_text(it)) for it in background}}
-    df = Counter(w for bag in corpus.values() for w in bag)
-    n = len(corpus) + 1
-    idf = {w: math.log(n / c) + 0.5 for w, c in df.items()}
-    # A name helps only if it is rare in this batch: "Houthi" or "Red Sea" name a theater's
-    # every report; "Coral Meridian" or "Jabalia" name one happening.
-    name_sets = {k: names(t) for k, t in texts.items()}
-    name_df = Counter(nm for ns in (*name_sets.values(), *(names(_text(it)) for it in background)) for nm in ns)
-    rare = max(3, int(0.03 * n))
-    name_sets = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
+class Context:
+    """What makes a word or a name common: counted over the batch plus a background (e.g. the
+    day before), so that a small batch does not make every word look rare."""
 
-    def similarity(a: set[str], b: frozenset[str]) -> float:
-        union = sum(idf.get(w, 1.0) for w in a | b)
-        return sum(idf.get(w, 1.0) for w in a & b) / union if union else 0.0
+    def __init__(self, items: list[Item], background: list[Item] = ()):
+        texts = {id(it): _text(it) for it in items}
+        self.bags = {k: words(t) for k, t in texts.items()}
+        self.titles = {id(it): words(it.title) for it in items}
+        back = [words(_text(it)) for it in background]
+        df = Counter(w for bag in (*self.bags.values(), *back) for w in bag)
+        n = len(self.bags) + len(back) + 1
+        self.idf = {w: math.log(n / c) + 0.5 for w, c in df.items()}
+        # A name helps only if it is rare in this batch: "Houthi" or "Red Sea" name a theater's
+        # every report; "Coral Meridian" or "Jabalia" name one happening.
+        name_sets = {id(it): names(_name_text(it)) for it in items}
+        name_df = Counter(nm for ns in (*name_sets.values(), *(names(_name_text(it)) for it in background))
+                          for nm in ns)
+        rare = max(3, int(0.03 * n))
+        self.names = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
 
-    clusters: list[Cluster] = []
-    # Open clusters per (type, theater): only those can take a new event, and only while their
-    # latest report is recent — this keeps a month of history at linear-ish cost.
-    open_: dict[tuple[str, str | None], list[Cluster]] = {}
-    every: dict[tuple[str, str | None], list[Cluster]] = {}
-    # Roundups come last and only join: they corroborate the happenings they mention.
+    def overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
+        union = sum(self.idf.get(w, 1.0) for w in a | b)
+        return sum(self.idf.get(w, 1.0) for w in a & b) / union if union else 0.0
+
+    def features(self, a: Item, ea: Event, b: Item, eb: Event) -> dict[str, float]:
+        """The pair scorer's inputs (names as in merge_model.json)."""
+        na, nb = self.names[id(a)], self.names[id(b)]
+        tolls = 0.0
+        if ea.fatalities and eb.fatalities:
+            f = max(ea.fatalities, eb.fatalities)
+            tolls = 1.0 if abs(ea.fatalities - eb.fatalities) <= max(2, 0.2 * f) else -1.0
+        return {"text": self.overlap(self.bags[id(a)], self.bags[id(b)]),
+                "title": self.overlap(self.titles[id(a)], self.titles[id(b)]),
+                "shared_names": float(min(3, len(na & nb))),
+                "disjoint_names": float(bool(na) and bool(nb) and not na & nb),
+                "tolls": tolls,
+                "gap": min(1.0, abs((a.published - b.published).total_seconds()) / MAX_GAP.total_seconds()),
+                "same_outlet": float(a.source == b.source)}
+
+
+def _load_model(path: Path = MODEL_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+MODEL = _load_model()
+
+
+def link_probability(feats: dict[str, float], model: dict = MODEL) -> float:
+    z = model["intercept"] + sum(model["weights"][k] * v for k, v in feats.items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = (), model: dict = MODEL) -> list[Cluster]:
+    """Group (item, event) pairs, which must be sorted by publication time."""
+    ctx = Context([it for it, _ in pairs], list(background))
     firsts = [p for p in pairs if not is_roundup(p[0])]
     roundups = [p for p in pairs if is_roundup(p[0])]
-    for n, (item, ev) in enumerate([*firsts, *roundups]):
-        joins_only = n >= len(firsts)
-        bag, item_names, title = bags[id(item)], name_sets[id(item)], words(item.title)
-        if joins_only:
-            bucket = [c for c in every.get((ev.type, ev.theater), [])
-                      if abs(item.published - c.items[-1].published) <= MAX_GAP]
-        else:
-            bucket = open_.setdefault((ev.type, ev.theater), [])
-            bucket[:] = [c for c in bucket if item.published - c.items[-1].published <= MAX_GAP]
-        best, best_score = None, THRESHOLD
-        for c in bucket:
-            if not _compatible(c, ev):
-                continue
-            if any(i.source == item.source and i.uid == item.uid for i in c.items):
-                best = c                          # another sentence of the same item
-                break
-            if all(i.source == item.source for i in c.items):
-                # One outlet's items share boilerplate (a photo caption, a live-page blurb)
-                # across different stories: an update must also repeat its headline.
-                if max(similarity(set(t), title) for t in c.titles) < SAME_OUTLET_TITLE:
-                    continue
-            score = similarity(c.words, bag) + _figures(c, ev)
-            shared = len(c.names & item_names)
-            if shared:
-                score += min(0.16, 0.08 * shared)
-            elif c.names and item_names:
-                # Different rare names (two towns, two ships): a false merge would hide an
-                # event, which costs an analyst more than a duplicate line.
-                score -= 0.45
-            if score >= best_score:
-                best, best_score = c, score
-        if best is None and joins_only:
-            continue                              # a roundup of happenings nobody else reported
-        if best is None:
-            best = Cluster(ev)
-            clusters.append(best)
-            bucket.append(best)
-            every.setdefault((ev.type, ev.theater), []).append(best)
-        best.items.append(item)
-        best.events.append(ev)
-        best.words |= bag
-        best.names |= item_names
-        best.titles.append(title)
+
+    def linked(i: tuple[Item, Event], j: tuple[Item, Event]) -> float:
+        (a, ea), (b, eb) = i, j
+        if a is b:
+            return 1.0                            # another sentence of the same report
+        if abs(a.published - b.published) > MAX_GAP or not _compatible(ea, eb):
+            return 0.0
+        return link_probability(ctx.features(a, ea, b, eb), model)
+
+    # Single link within each (type, theater), oldest first: a report joins the happening of
+    # any earlier report it is linked to; two happenings it links become one.
+    parent = list(range(len(firsts)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    buckets: dict[tuple[str, str | None], list[int]] = {}
+    for k, (item, ev) in enumerate(firsts):
+        bucket = buckets.setdefault((ev.type, ev.theater), [])
+        for j in bucket:
+            if item.published - firsts[j][0].published <= MAX_GAP and \
+                    linked(firsts[j], firsts[k]) >= model["threshold"]:
+                parent[root(k)] = root(j)
+        bucket.append(k)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(firsts)):
+        groups.setdefault(root(k), []).append(k)
+    clusters = []
+    member_of: dict[int, Cluster] = {}
+    for members in sorted(groups.values(), key=lambda m: m[0]):
+        c = Cluster(firsts[members[0]][1])
+        for k in members:
+            c.items.append(firsts[k][0])
+            c.events.append(firsts[k][1])
+            member_of[k] = c
+        clusters.append(c)
+    # Roundups join the happening they are most linked to, or nothing.
+    for item, ev in roundups:
+        best, best_p = None, model["threshold"]
+        for k in buckets.get((ev.type, ev.theater), []):
+            p = linked(firsts[k], (item, ev))
+            if p >= best_p:
+                best, best_p = member_of[k], p
+        if best is not None:
+            best.items.append(item)
+            best.events.append(ev)
     return clusters

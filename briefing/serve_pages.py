@@ -99,7 +99,8 @@ def apply_filters(brief: Brief, f: Filters) -> Brief:
         out = replace(out, sections=tuple(sections),
                       takeaways=tuple(t for t in out.takeaways if t.id in ids))
     # The cover says "(… edition)": name the filters, not editions.py's file-name key.
-    return replace(out, edition=" · ".join((*f.theaters, *f.actors, *f.types)))
+    label = " · ".join((*f.theaters, *f.actors, *f.types))
+    return replace(out, edition=label, edition_name=f"{label} edition")
 
 
 def render_page(config: Config, template: str, **ctx) -> str:

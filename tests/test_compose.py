@@ -90,19 +90,24 @@ def test_trend_arithmetic_over_several_days():
     # Gaza: 2 events on each of the previous 7 days → avg7 2.0; today 6 → escalating.
     # Lebanon: 4 a day before, 1 today → calming. Syria: nothing before, 1 today → new.
     # Invented, distinct place words so that no two reports describe the same happening.
-    spot = iter(f"{a}{b}" for a in ("Ka", "Lo", "Mi", "Nu", "Pe", "Ra", "Su", "Ti", "Vo", "Ze")
-                for b in ("bar", "dun", "fel", "gor", "hin", "jat", "kem"))
+    spot = iter(f"{a}{b}{c}" for a in ("Ka", "Lo", "Mi", "Nu", "Pe", "Ra", "Su", "Ti", "Vo", "Ze")
+                for b in ("bar", "dun", "fel", "gor", "hin", "jat", "kem") for c in ("o", "i", "u"))
+    # Each report in its own words (a template repeated with only the place changed reads as
+    # one story updated, to the merger as to a reader skimming).
+    def report(p: str) -> tuple[str, str]:
+        q = next(spot)
+        return f"{p} {q} incident", f"Witnesses in {p} described {q}."
     for d in range(1, 8):
         for k in range(2):
-            p = next(spot)
-            history.append(item("Wire A", f"Strike hits {p}", 24 * d + 1 + k, [inc("Gaza", ["Israel"], text=p)], f"A house in {p} was hit."))
+            title, summary = report(next(spot))
+            history.append(item("Wire A", title, 24 * d + 1 + k, [inc("Gaza", ["Israel"], text=title)], summary))
         for k in range(4):
-            p = next(spot)
-            history.append(item("Wire B", f"Shelling near {p}", 24 * d + 2 + k, [inc("Lebanon", ["Israel"], text=p)], f"Shells fell on {p}."))
+            title, summary = report(next(spot))
+            history.append(item("Wire B", title, 24 * d + 2 + k, [inc("Lebanon", ["Israel"], text=title)], summary))
     today = []
     for k in range(6):
-        p = next(spot)
-        today.append(item("Wire A", f"Strike hits {p}", 1 + k, [inc("Gaza", ["Israel"], text=p)], f"A house in {p} was hit."))
+        title, summary = report(next(spot))
+        today.append(item("Wire A", title, 1 + k, [inc("Gaza", ["Israel"], text=title)], summary))
     today += [item("Wire B", "Lebanon shelling today", 2, [inc("Lebanon", ["Israel"], text="lt")]),
               item("Wire C", "Syria strike today", 3, [inc("Syria", ["Israel"], text="st")])]
     trends = {t.theater: t for t in brief(today, history).trends}

@@ -42,6 +42,32 @@ def test_no_test_outlet_or_test_fortnight_item_is_trained_on():
 def test_no_reserved_item_was_drawn():
     reserved = {l.strip() for l in (DATA / "reserved-links.sha256").open() if l.strip()}
     assert not reserved & {r["sha"] for r in _rows("sample.jsonl")}
+    assert not reserved & {sha for r in _rows("pairs.jsonl") for sha in (r["a"], r["b"])}
+
+
+# -- same-story pairs (issue 13) ------------------------------------------------------------------
+def test_story_pairs_hold_ids_and_labels_and_keep_their_days_apart():
+    from briefing.learn.pairs import DEV_DAYS, TEST_DAYS
+    rows = _rows("pairs.jsonl")
+    assert len(rows) >= 150 and len({r["pair"] for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) <= {"pair", "day", "split", "stratum", "a", "b", "similarity", "label", "note",
+                          "second", "adjudication", "round"}, r           # no publisher text
+        assert r["label"] in ("same", "different", "roundup", "unclear")
+        assert r["split"] == ("test" if r["day"] in TEST_DAYS else "dev") and r["day"] in (*DEV_DAYS, *TEST_DAYS)
+    assert sum(r["label"] == "same" for r in rows if r["split"] == "test") >= 30
+
+
+def test_the_merge_model_scores_the_features_the_clusterer_computes():
+    from datetime import datetime, timezone
+    from briefing.cluster import MODEL, Context
+    from briefing.model import Event, Item
+    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    a = Item("A", "1", "Strike hits Jabalia school", "Medics said 12 died in Jabalia.", "", t)
+    b = Item("B", "2", "Jabalia school struck, 12 dead", "A strike hit a school in Jabalia.", "", t)
+    ev = Event("incident", "Gaza", ("Israel",), (), 12, "x")
+    assert set(Context([a, b]).features(a, ev, b, ev)) == set(MODEL["weights"])
+    assert 0 < MODEL["threshold"] < 1 and MODEL["trained_on"]["pairs"] >= 100
 
 
 def test_training_is_one_deterministic_command(tmp_path: Path):
