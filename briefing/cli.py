@@ -43,7 +43,7 @@ def _progress(msg: str) -> None:
 def _summary(result, started: float) -> None:
     b = result.brief
     failed = [s for s in b.sources if not s.ok]
-    print(f"brief {b.date}: {len(b.entries)} events in {len(b.sections)} theaters from "
+    print(f"brief {b.date}: {len(b.entries)} events in {sum(1 for s in b.sections if s.count)} theaters from "
           f"{b.items_in_window} reports; {len(b.sources) - len(failed)}/{len(b.sources)} sources ok; "
           f"{time.monotonic() - started:.1f} s", file=sys.stderr)
     for s in failed:

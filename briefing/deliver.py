@@ -150,10 +150,11 @@ def text_body(brief: Brief, sender: str | None = None) -> str:
             lines += textwrap.wrap(e.text, 76, initial_indent="    ", subsequent_indent="    ")
         lines.append("")
     lines.append("BY THEATER")
-    if brief.sections:
-        width = max(len("Theater"), *(len(s.theater) for s in brief.sections))
+    active = [s for s in brief.sections if s.count]   # not the cross-reference-only theaters
+    if active:
+        width = max(len("Theater"), *(len(s.theater) for s in active))
         lines.append(f"  {'Theater':<{width}}  Incidents  Threats  Deployments")
-        for s in brief.sections:
+        for s in active:
             lines.append(f"  {s.theater:<{width}}  {len(s.incidents):>9}  {len(s.threats):>7}  {len(s.deployments):>11}")
     else:
         lines.append("  nothing reported in this window")
@@ -226,7 +227,8 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
         rows.append(f'<tr><td style="{pad}"><table role="presentation" width="100%" cellpadding="0" '
                     f'cellspacing="0" border="0" style="border-collapse:collapse;">{"".join(items)}</table></td></tr>')
     rows.append(heading("By theater"))
-    if brief.sections:
+    active = [s for s in brief.sections if s.count]   # not the cross-reference-only theaters
+    if active:
         th = (f"padding:7px 8px;background:{PAPER};border-bottom:1px solid {RULE};font-family:{FONT};"
               f"font-size:12px;font-weight:bold;color:{MUTED};")
         td = f"padding:7px 8px;border-bottom:1px solid {RULE};{cell}font-size:14px;line-height:1.35;"
@@ -236,7 +238,7 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
 
         body = "".join(f'<tr><td style="{td}overflow-wrap:anywhere;">{esc(s.theater)}</td>'
                        f"{num(len(s.incidents))}{num(len(s.threats))}{num(len(s.deployments))}</tr>"
-                       for s in brief.sections)
+                       for s in active)
         rows.append(
             f'<tr><td style="{pad}"><table width="100%" cellpadding="0" cellspacing="0" border="0" '
             'style="border-collapse:collapse;">'

@@ -145,7 +145,7 @@ def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
                     items=items, sources=[(s.name, s.url) for s in config.sources],
                     health=store.health(), now=now, classification=config.classification,
                     history=past, background=background, usual=usual)
-    progress(f"compose: {len(brief.entries)} events in {len(brief.sections)} theaters")
+    progress(f"compose: {len(brief.entries)} events in {sum(1 for s in brief.sections if s.count)} theaters")
     return brief
 
 
