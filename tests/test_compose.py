@@ -196,3 +196,19 @@ def test_every_roundup_pattern_matches_its_example_and_news_is_not_a_roundup():
     for title in ("What to know as Israeli forces enter the hospital", "Houthis seize cargo ship in Red Sea",
                   "Ukraine says it downed 30 drones overnight", "Strike on a market kills 12"):
         assert not is_roundup(I("s", "u", title, "", "", AS_OF)), title
+
+
+def test_takeaways_are_different_happenings_even_when_entries_were_kept_apart():
+    # two outlets on one hospital siege, in words too far apart for the merger (one entry each)
+    # but close enough to be one story for the bullets
+    a = item("Wire A", "Israeli tanks surround hospital in north Gaza", 5,
+             [inc("Gaza", ["Israel"], None, "Israeli tanks surround hospital in north Gaza")],
+             "Tanks surrounded the Indonesian Hospital in Beit Lahiya overnight, staff said.")
+    b = item("Wire B", "Shelling kills 12 at Indonesian Hospital", 3,
+             [inc("Gaza", [], 12, "Shelling kills 12 at Indonesian Hospital")],
+             "Twelve people died when shells hit the upper floor of the hospital, officials said.")
+    others = [item("Wire C", "Missile strike kills 40 in Kharkiv", 8, [inc("Ukraine", ["Russia"], 40, "Missile strike kills 40 in Kharkiv")]),
+              item("Wire C", "Houthis seize cargo ship in the Red Sea", 6, [inc("Red Sea", ["Houthis"], None, "Houthis seize cargo ship in the Red Sea")])]
+    b_ = brief([a, b, *others])
+    assert len([e for e in b_.entries if e.theater == "Gaza"]) == 2
+    assert len([e for e in b_.takeaways if e.theater == "Gaza"]) == 1 and len(b_.takeaways) == 3
