@@ -40,7 +40,7 @@ _COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian R
 
 
 def roundup_patterns(path: Path = ROUNDUPS_FILE) -> list[tuple[str, str]]:
-    """(pattern, example) rows of the roundup file."""
+    """(pattern, example) rows of a pattern file (roundups.tsv, cumulative.tsv)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -50,6 +50,13 @@ def roundup_patterns(path: Path = ROUNDUPS_FILE) -> list[tuple[str, str]]:
 
 
 _ROUNDUP = re.compile("|".join(f"(?:{p})" for p, _ in roundup_patterns()), re.IGNORECASE)
+CUMULATIVE_FILE = ROUNDUPS_FILE.with_name("cumulative.tsv")
+_CUMULATIVE = re.compile("|".join(f"(?:{p})" for p, _ in roundup_patterns(CUMULATIVE_FILE)), re.IGNORECASE)
+
+
+def cumulative_toll(sentence: str) -> bool:
+    """A toll over a war or a period ('the death toll rises to…', 'since October 7'): context."""
+    return bool(_CUMULATIVE.search(sentence))
 
 
 def is_roundup(item: Item) -> bool:

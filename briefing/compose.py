@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
-from .cluster import Context, cluster, link_probability
+from .cluster import Context, cluster, cumulative_toll, link_probability
 from .model import (Brief, Coverage, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
                     TheaterSection, Trend)
 
@@ -89,6 +89,9 @@ def _acts(events: tuple[Event, ...]) -> list[tuple[Event, tuple[str, ...]]]:
     A clause is never two types: the extractor lists its main reading first."""
     first_type: dict[str, str] = {}
     kept = [ev for ev in events if first_type.setdefault(ev.text, ev.type) == ev.type]
+    # a war's running toll is context, not the day's casualties
+    kept = [ev._replace(fatalities=None, cues=(*ev.cues, "cumulative toll: context"))
+            if ev.fatalities and cumulative_toll(ev.text) else ev for ev in kept]
     acts: dict[str, list[Event]] = {}
     for ev in kept:
         acts.setdefault(ev.type, []).append(ev)

@@ -212,3 +212,17 @@ def test_takeaways_are_different_happenings_even_when_entries_were_kept_apart():
     b_ = brief([a, b, *others])
     assert len([e for e in b_.entries if e.theater == "Gaza"]) == 2
     assert len([e for e in b_.takeaways if e.theater == "Gaza"]) == 1 and len(b_.takeaways) == 3
+
+
+def test_a_cumulative_toll_is_context_not_the_days_casualties():
+    from briefing.cluster import CUMULATIVE_FILE, cumulative_toll, roundup_patterns
+    for _pattern, example in roundup_patterns(CUMULATIVE_FILE):
+        assert cumulative_toll(example), example
+    assert not cumulative_toll("An air strike killed 12 people in Rafah overnight")
+    text = "Gaza death toll rises to 11,000 since October 7, health ministry says"
+    toll = item("Wire A", text, 3, [inc("Gaza", ["Israel"], 11000, text)])
+    strike = item("Wire B", "Air strike kills 12 in Rafah", 4, [inc("Gaza", ["Israel"], 12, "Air strike kills 12 in Rafah")])
+    b = brief([toll, strike])
+    by_text = {e.text: e for e in b.entries}
+    assert by_text[text].fatalities is None and by_text["Air strike kills 12 in Rafah"].fatalities == 12
+    assert b.takeaways[0].text == "Air strike kills 12 in Rafah"      # the day's event leads
