@@ -89,6 +89,7 @@ class Cluster:
     event: Event                                  # the representative (first reported)
     items: list[Item] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    why: str = ""                                 # what its reports share, for the reader
 
     def refs(self) -> tuple[SourceRef, ...]:
         seen, out = set(), []
@@ -131,6 +132,31 @@ class Context:
     def overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
         union = sum(self.idf.get(w, 1.0) for w in a | b)
         return sum(self.idf.get(w, 1.0) for w in a & b) / union if union else 0.0
+
+    def why(self, c: "Cluster") -> str:
+        """Why these reports are one entry, in the reader's terms: the rarest words and names
+        they share, their tolls, and the hours between the first and the last."""
+        reports = list({(it.source, it.link or it.uid): it for it in c.items}.values())
+        if len(reports) < 2:
+            return ""
+        counts = Counter(w for it in reports for w in self.bags[id(it)])
+        shared = sorted((w for w, n in counts.items() if n >= 2 and not w.isdigit()),
+                        key=lambda w: -self.idf.get(w, 1.0))[:4]
+        name_counts = Counter(n for it in reports for n in self.names[id(it)])
+        names_ = sorted(n for n, k in name_counts.items() if k >= 2)[:3]
+        parts = []
+        if shared:
+            parts.append("shared words: " + ", ".join(shared))
+        if names_:
+            parts.append("names: " + ", ".join(names_))
+        tolls = sorted({e.fatalities for e in c.events if e.fatalities})
+        if len(tolls) > 1:
+            parts.append(f"tolls {tolls[0]}–{tolls[-1]}")
+        elif tolls:
+            parts.append(f"toll {tolls[0]}")
+        span = max(it.published for it in reports) - min(it.published for it in reports)
+        parts.append(f"within {max(1, round(span.total_seconds() / 3600))} h")
+        return "; ".join(parts)
 
     def features(self, a: Item, ea: Event, b: Item, eb: Event) -> dict[str, float]:
         """The pair scorer's inputs (names as in merge_model.json)."""
@@ -214,4 +240,6 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = (), model:
         if best is not None:
             best.items.append(item)
             best.events.append(ev)
+    for c in clusters:
+        c.why = ctx.why(c)
     return clusters

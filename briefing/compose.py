@@ -146,7 +146,8 @@ def stories(items: list[StoredItem], background: list[StoredItem] = ()) -> list[
             targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
             fatalities=fatal, text=text, cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
             published=c.items[0].published, sources=refs, fatalities_high=high if high != fatal else None,
-            severity=severity(ev.type, fatal, len({r.name for r in refs}), text), also=elsewhere))
+            severity=severity(ev.type, fatal, len({r.name for r in refs}), text), also=elsewhere,
+            merged=c.why if len(refs) > 1 else ""))
     return entries
 
 

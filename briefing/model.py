@@ -105,6 +105,7 @@ class Entry:
     new: tuple[str, ...] = ()           # what is new vs the previous 7 days: "theater", "actor:X"
     fatalities_high: int | None = None  # the highest figure when sources differ (fatalities is the lowest)
     also: tuple[str, ...] = ()          # other theaters the same report places this act in
+    merged: str = ""                    # why several reports are this one entry (shared words, names, toll, time)
 
     @property
     def outlets(self) -> int:

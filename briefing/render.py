@@ -66,7 +66,7 @@ def _entry_json(e: Entry) -> dict:
     return {"id": e.id, "type": e.type, "theater": e.theater, "actors": list(e.actors),
             "targets": list(e.targets), "fatalities": e.fatalities,
             "fatalities_range": [e.fatalities, e.fatalities_high] if e.fatalities_high else None,
-            "severity": e.severity, "tier": tier(e.severity), "also": list(e.also),
+            "severity": e.severity, "tier": tier(e.severity), "also": list(e.also), "merged": e.merged,
             "new": list(e.new), "text": e.text,
             "cues": list(e.cues), "published": e.published.isoformat(),
             "sources": [{"name": s.name, "title": s.title, "link": s.link,

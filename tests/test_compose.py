@@ -42,6 +42,9 @@ def test_same_strike_from_two_outlets_with_different_titles_and_tolls_is_one_ent
     assert {s.name for s in entry.sources} == {"Wire A", "Wire B"}
     assert (entry.fatalities, entry.fatalities_high) == (28, 31)
     assert entry.actors == ("Israel",)
+    # and the reader is told why: the rare words and names both share, the tolls, the time
+    assert "shared words:" in entry.merged and "tal" in entry.merged.split(";")[0]
+    assert "tolls 28–31" in entry.merged and "within 2 h" in entry.merged
 
 
 def test_different_happenings_in_one_theater_stay_apart():
