@@ -8,6 +8,7 @@ Jinja's immutable sandbox with autoescape on and StrictUndefined, so a typo fail
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +22,8 @@ from .compose import SEVERITY_NOTE, tier
 from .model import Brief, Entry
 from .parse import safe_url
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Inside the package (package data), so that an installed wheel finds them too.
+BUILTIN_TEMPLATES = Path(str(files(__package__) / "templates"))
 STATIC_DIR = BUILTIN_TEMPLATES / "static"
 TEMPLATE = "brief.html.j2"
 
