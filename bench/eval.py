@@ -11,6 +11,7 @@ prediction have the type; macro-F1 = mean F1 over incident/threat/deployment. Th
 set-F1 are micro-averaged over items: TP = |pred ∩ gold| summed over items, P = TP/Σ|pred|,
 R = TP/Σ|gold| (items with both sets empty contribute nothing).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def gold_dev(x: Extractor, d: Path, verbose: bool, half: str | None = None) -> N
     if not f.exists():
         print("gold-dev: skipped (absent)")
         return
-    rows = [json.loads(l) for l in f.open(encoding="utf-8") if l.strip()]
+    rows = [json.loads(line) for line in f.open(encoding="utf-8") if line.strip()]
     pairs_t, pairs_th, pairs_a = [], [], []
     misses = []
     for r in rows:
@@ -79,7 +79,11 @@ def gold_dev(x: Extractor, d: Path, verbose: bool, half: str | None = None) -> N
         pairs_t.append((set(r["types"]), set(t.types)))
         pairs_th.append((r["theaters"], t.theaters))
         pairs_a.append((r["actors"], t.actors))
-        if set(r["types"]) != set(t.types) or set(r["theaters"]) != set(t.theaters) or set(r["actors"]) != set(t.actors):
+        if (
+            set(r["types"]) != set(t.types)
+            or set(r["theaters"]) != set(t.theaters)
+            or set(r["actors"]) != set(t.actors)
+        ):
             misses.append((r, t))
     print(f"\n== gold-dev ({len(rows)} items, title+summary, item level)")
     f1s = class_table(pairs_t, TYPES, "type ")
@@ -97,23 +101,49 @@ def gold_dev(x: Extractor, d: Path, verbose: bool, half: str | None = None) -> N
         if not idx:
             continue
         pt = [pairs_t[i] for i in idx]
-        f1 = [prf(sum(1 for g, p in pt if c in g and c in p), sum(1 for g, p in pt if c not in g and c in p),
-                  sum(1 for g, p in pt if c in g and c not in p))[2] for c in TYPES]
-        row(f"half {name} rows", sum(f1) / 3, set_f1([pairs_th[i] for i in idx])[2], set_f1([pairs_a[i] for i in idx])[2], len(idx))
+        f1 = [
+            prf(
+                sum(1 for g, p in pt if c in g and c in p),
+                sum(1 for g, p in pt if c not in g and c in p),
+                sum(1 for g, p in pt if c in g and c not in p),
+            )[2]
+            for c in TYPES
+        ]
+        row(
+            f"half {name} rows",
+            sum(f1) / 3,
+            set_f1([pairs_th[i] for i in idx])[2],
+            set_f1([pairs_a[i] for i in idx])[2],
+            len(idx),
+        )
     if verbose:
         pos = {id(r): i for i, r in enumerate(rows)}
         for r, t in misses:
             if half and pos[id(r)] % 2 != (0 if half == "even" else 1):
                 continue
-            print(f"  MISS {r['id']} gold={r['types']}/{r['theaters']}/{r['actors']} pred={list(t.types)}/{list(t.theaters)}/{list(t.actors)}")
+            print(
+                f"  MISS {r['id']} gold={r['types']}/{r['theaters']}/{r['actors']} pred={list(t.types)}/{list(t.theaters)}/{list(t.actors)}"
+            )
             print(f"       T: {r['title'][:150]}")
-            print(f"       S: {r.get('summary','')[:200]}")
+            print(f"       S: {r.get('summary', '')[:200]}")
             for e in t.events:
                 print(f"       ev {e.type} {e.theater} {e.actors} cues={e.cues} :: {e.text[:90]}")
 
 
-CASE_INC = {"AIR_STRIKE", "ARMED_CLASH", "ART_MISS_ATTACK", "ATTACK", "REM_EXPLOS", "SUIC_BOMB", "GRENADE",
-            "CHEM_WEAP", "ABDUCT_DISSAP", "GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER", "DISR_WEAP"}
+CASE_INC = {
+    "AIR_STRIKE",
+    "ARMED_CLASH",
+    "ART_MISS_ATTACK",
+    "ATTACK",
+    "REM_EXPLOS",
+    "SUIC_BOMB",
+    "GRENADE",
+    "CHEM_WEAP",
+    "ABDUCT_DISSAP",
+    "GOV_REGAINS_TERIT",
+    "NON_STATE_ACTOR_OVERTAKES_TER",
+    "DISR_WEAP",
+}
 CASE_DEP = {"CHANGE_TO_GROUP_ACT", "HQ_ESTABLISHED"}
 
 
@@ -133,7 +163,13 @@ def case2021(x: Extractor, d: Path) -> None:
     pairs = []
     with f.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh, delimiter="\t"):
-            g = "incident" if r["SubType"] in CASE_INC else "deployment" if r["SubType"] in CASE_DEP else "none"
+            g = (
+                "incident"
+                if r["SubType"] in CASE_INC
+                else "deployment"
+                if r["SubType"] in CASE_DEP
+                else "none"
+            )
             t = x.tag(r["EventSnippet"], "")
             pairs.append(({g}, {_cls(t.types)}))
     print(f"\n== case2021 ({len(pairs)} snippets; incident vs deployment vs none; theater not scored)")
@@ -147,7 +183,18 @@ def plover(x: Extractor, d: Path) -> None:
         print("\nplover-gsr: skipped (absent)")
         return
     data = json.loads(f.read_text(encoding="utf-8"))
-    violent = {"destroy", "firearms", "explosives", "assassinate", "heavy-weapons", "suicide-attack", "primitive", "beat", "torture", "sexual"}
+    violent = {
+        "destroy",
+        "firearms",
+        "explosives",
+        "assassinate",
+        "heavy-weapons",
+        "suicide-attack",
+        "primitive",
+        "beat",
+        "torture",
+        "sexual",
+    }
     pairs = []
     act_ok = act_n = 0
     for r in data:
@@ -168,7 +215,9 @@ def plover(x: Extractor, d: Path) -> None:
             if src:
                 act_n += 1
                 act_ok += bool(t.actors)
-    print(f"\n== plover-gsr ({len(pairs)} records; THREATEN→threat, ASSAULT/FIGHT/violent COERCE→incident, MOBILIZE→deployment)")
+    print(
+        f"\n== plover-gsr ({len(pairs)} records; THREATEN→threat, ASSAULT/FIGHT/violent COERCE→incident, MOBILIZE→deployment)"
+    )
     class_table(pairs, TYPES, "")
     row("events found with ≥1 actor", act_ok / act_n if act_n else 0.0, act_n)
 
@@ -178,7 +227,11 @@ def acled(x: Extractor, d: Path) -> None:
     if not f.exists():
         print("\nacled-gaza: skipped (absent)")
         return
-    amap = {"Military Forces of Israel": "Israel", "Hamas Movement": "Hamas", "PIJ: Palestinian Islamic Jihad": "Palestinian Islamic Jihad"}
+    amap = {
+        "Military Forces of Israel": "Israel",
+        "Hamas Movement": "Hamas",
+        "PIJ: Palestinian Islamic Jihad": "Palestinian Islamic Jihad",
+    }
     inc_n = inc_hit = 0
     dep_n = dep_hit = 0
     act_n = act_main = act_in = 0
@@ -188,7 +241,11 @@ def acled(x: Extractor, d: Path) -> None:
         rows = list(csv.DictReader(fh))
     for r in rows:
         notes = r["notes"]
-        g_inc = r["event_type"] in ("Battles", "Explosions/Remote violence", "Violence against civilians") or notes.startswith("Interception:")
+        g_inc = r["event_type"] in (
+            "Battles",
+            "Explosions/Remote violence",
+            "Violence against civilians",
+        ) or notes.startswith("Interception:")
         g_dep = notes.startswith("Movement of forces:")
         if not (g_inc or g_dep):
             continue
@@ -225,17 +282,39 @@ def bellingcat(x: Extractor, d: Path) -> None:
     if not f.exists():
         print("\nbellingcat-ukraine: skipped (absent)")
         return
-    inc = ("Bombing or Explosion", "Civilian Infrastructure Damage", "Civilian Casualty", "Ground Battle",
-           "Military Infrastructure Damage", "Russian Military Losses", "Ukrainian Military Losses")
-    cmap = {"ukraine": "Ukraine", "ukrain": "Ukraine", "crimea": "Ukraine", "russia": "Russia", "russa": "Russia",
-            "kursk oblast": "Russia", "belarus": "Belarus", "belaurs": "Belarus", "moldova": "Moldova"}
+    inc = (
+        "Bombing or Explosion",
+        "Civilian Infrastructure Damage",
+        "Civilian Casualty",
+        "Ground Battle",
+        "Military Infrastructure Damage",
+        "Russian Military Losses",
+        "Ukrainian Military Losses",
+    )
+    cmap = {
+        "ukraine": "Ukraine",
+        "ukrain": "Ukraine",
+        "crimea": "Ukraine",
+        "russia": "Russia",
+        "russa": "Russia",
+        "kursk oblast": "Russia",
+        "belarus": "Belarus",
+        "belaurs": "Belarus",
+        "moldova": "Moldova",
+    }
     pairs = []
     th_n = th_ok = 0
     with f.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
         grp = re.sub(r"\s+(?:[A-Z][a-z]+ \d{4}|Feb - June|July - Now)$", "", r["event_group"].strip())
-        g = "deployment" if grp == "Russian Military Presence" else "incident" if grp.startswith(inc) else None
+        g = (
+            "deployment"
+            if grp == "Russian Military Presence"
+            else "incident"
+            if grp.startswith(inc)
+            else None
+        )
         if g is None:
             continue
         text = r["brief description"] or re.sub(r"^\d\d/\d\d/\d{4}\s*", "", r["title"])
@@ -285,7 +364,7 @@ def corpus_test(x: Extractor, d: Path) -> None:
         return
     items = load_items(d)
     gold = load_labels()
-    split = {json.loads(l)["id"]: json.loads(l)["split"] for l in (CORPUS / "sample.jsonl").open()}
+    split = {json.loads(line)["id"]: json.loads(line)["split"] for line in (CORPUS / "sample.jsonl").open()}
     ids = sorted(i for i in gold if split.get(i) == "test" and i in items)
     pairs = []
     for i in ids:
@@ -306,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="score the extractor on the shared labelled data")
     ap.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
     ap.add_argument("-v", "--verbose", action="store_true", help="list gold-dev misses")
-    ap.add_argument("--half", choices=("even", "odd"), help="with -v: list misses of this half of gold-dev only")
+    ap.add_argument(
+        "--half", choices=("even", "odd"), help="with -v: list misses of this half of gold-dev only"
+    )
     ap.add_argument("--only", help="comma-separated subset: test,gold,case,plover,acled,bellingcat,centcom")
     ap.add_argument("--rules", action="store_true", help="score the hand rules alone (the baseline)")
     a = ap.parse_args(argv)
@@ -318,9 +399,15 @@ def main(argv: list[str] | None = None) -> int:
     x = Extractor(rules_only=a.rules)
     print("extractor:", "hand rules only" if a.rules else "learned (briefing/extract/model.json)")
     only = set(a.only.split(",")) if a.only else None
-    jobs = [("test", lambda: corpus_test(x, d)), ("gold", lambda: gold_dev(x, d, a.verbose, a.half)), ("case", lambda: case2021(x, d)),
-            ("plover", lambda: plover(x, d)), ("acled", lambda: acled(x, d)),
-            ("bellingcat", lambda: bellingcat(x, d)), ("centcom", lambda: centcom(x, d))]
+    jobs = [
+        ("test", lambda: corpus_test(x, d)),
+        ("gold", lambda: gold_dev(x, d, a.verbose, a.half)),
+        ("case", lambda: case2021(x, d)),
+        ("plover", lambda: plover(x, d)),
+        ("acled", lambda: acled(x, d)),
+        ("bellingcat", lambda: bellingcat(x, d)),
+        ("centcom", lambda: centcom(x, d)),
+    ]
     for name, fn in jobs:
         if only is None or name in only:
             fn()

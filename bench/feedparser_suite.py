@@ -8,6 +8,7 @@ with items, clean per-feed errors, empty feeds, crashes (must be 0), hangs (must
 (an item link that is not http(s), or "<script" in a title or summary) and bad items (naive
 date, over-long text).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,22 +17,22 @@ import sys
 import time
 import traceback
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-NOW = datetime(2026, 2, 18, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
 
 
 def check(path: Path, root: Path) -> tuple[str, str]:
     """Parse one file; return (outcome, detail). Runs in the worker."""
     from briefing.model import Fetched, Source
     from briefing.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
+
     rel = path.relative_to(root).as_posix()
     url = f"http://feeds.example.test/{rel}"
-    fetched = Fetched(source=Source(rel, url), ok=True, body=path.read_bytes(), status=200,
-                      final_url=url)
+    fetched = Fetched(source=Source(rel, url), ok=True, body=path.read_bytes(), status=200, final_url=url)
     try:
         feed = parse_feed(fetched, NOW)
     except Exception:  # noqa: BLE001 - exactly what we are counting
@@ -79,10 +80,10 @@ class Runner:
         if self.conn.poll(limit):
             try:
                 return self.conn.recv()
-            except EOFError:          # the worker died (segfault, OOM): a crash, not a hang
+            except EOFError:  # the worker died (segfault, OOM): a crash, not a hang
                 self.proc = None
                 return "crash", "worker process died", limit
-        self.proc.kill()              # a hang: kill it, the next file gets a fresh worker
+        self.proc.kill()  # a hang: kill it, the next file gets a fresh worker
         self.proc.join()
         self.proc = None
         return "hang", f"no answer within {limit:g} s", limit
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"hangs: {counts['hang']}")
     print(f"leaks: {leaks}")
     print(f"wall: {wall:.1f} s, slowest file: {slowest[0]:.2f} s ({slowest[1]})")
-    for line in (notes if args.verbose else notes[:50]):
+    for line in notes if args.verbose else notes[:50]:
         print(line)
     return 1 if counts["crash"] + counts["bad_error"] + counts["hang"] + leaks else 0
 

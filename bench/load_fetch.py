@@ -16,20 +16,19 @@ time and that child's peak RSS (ru_maxrss):
 
 Prints figures, asserts nothing. Goal (issue 7): 500 feeds with 25 hung in ≤ 15 s and ≤ 300 MB.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-SERVER = r'''
+SERVER = r"""
 import sys, threading, time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,9 +72,9 @@ class S(ThreadingHTTPServer):
 s = S(("127.0.0.1", 0), H)
 print(s.server_address[1], len(HUNG), len(SLOW), sum(map(len, BODIES.values())), flush=True)
 s.serve_forever(poll_interval=0.1)
-'''
+"""
 
-OURS = r'''
+OURS = r"""
 import json, resource, sys, time
 t0 = time.monotonic()
 from datetime import datetime, timezone
@@ -95,9 +94,9 @@ t_fetch = max((f.elapsed for f in fetched), default=0.0)
 print(json.dumps({"wall": wall, "fetch": t_fetch, "ok": sum(f.ok for f in fetched), "items": items,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "errors": sorted({(f.error or "")[:40] for f in fetched if not f.ok})}))
-'''
+"""
 
-BASELINE = r'''
+BASELINE = r"""
 import json, resource, sys, time, urllib.request
 import feedparser
 port, feeds, timeout = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
@@ -113,12 +112,13 @@ for i in range(feeds):
         pass
 print(json.dumps({"wall": time.monotonic() - t, "ok": ok, "items": items,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-'''
+"""
 
 
 def child(code: str, *args: str, timeout: float) -> dict:
-    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                       timeout=timeout, cwd=REPO)
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
     if r.returncode != 0:
         return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -147,36 +147,55 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="defaults and one recommended setting only")
     a = ap.parse_args()
 
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(a.feeds), str(a.items), str(a.hung), str(a.slow)],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(a.feeds), str(a.items), str(a.hung), str(a.slow)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         port, hung, slow, total = map(int, server.stdout.readline().split())
         print(f"machine: {machine()}")
-        print(f"server: separate process, port {port}: {a.feeds} feeds × {a.items} items "
-              f"({total / 1e6:.1f} MB in all), {hung} hung, {slow} slow (3 s)")
+        print(
+            f"server: separate process, port {port}: {a.feeds} feeds × {a.items} items "
+            f"({total / 1e6:.1f} MB in all), {hung} hung, {slow} slow (3 s)"
+        )
         print("goal: ≤ 15 s wall and ≤ 300 MB peak for the fetch stage\n")
-        sweep = [("defaults (concurrency 64, read 5 s, deadline 10 s)", {}),
-                 ("concurrency 16, read 10, deadline 20 (the first defaults)", {"concurrency": 16, "read_timeout": 10, "deadline": 20}),
-                 ("concurrency 32, read 10, deadline 20", {"concurrency": 32, "read_timeout": 10, "deadline": 20}),
-                 ("concurrency 32, read 5, deadline 10", {"concurrency": 32, "read_timeout": 5, "deadline": 10}),
-                 ("concurrency 64, read 10, deadline 12", {"concurrency": 64, "read_timeout": 10, "deadline": 12}),
-                 ("concurrency 64, read 8, deadline 10", {"concurrency": 64, "read_timeout": 8, "deadline": 10}),
-                 ("concurrency 64, read 5, deadline 8", {"concurrency": 64, "read_timeout": 5, "deadline": 8}),
-                 ("concurrency 128, read 5, deadline 8", {"concurrency": 128, "read_timeout": 5, "deadline": 8}),
-                 ("concurrency 16, read 5, deadline 8", {"concurrency": 16, "read_timeout": 5, "deadline": 8})]
+        sweep = [
+            ("defaults (concurrency 64, read 5 s, deadline 10 s)", {}),
+            (
+                "concurrency 16, read 10, deadline 20 (the first defaults)",
+                {"concurrency": 16, "read_timeout": 10, "deadline": 20},
+            ),
+            ("concurrency 32, read 10, deadline 20", {"concurrency": 32, "read_timeout": 10, "deadline": 20}),
+            ("concurrency 32, read 5, deadline 10", {"concurrency": 32, "read_timeout": 5, "deadline": 10}),
+            ("concurrency 64, read 10, deadline 12", {"concurrency": 64, "read_timeout": 10, "deadline": 12}),
+            ("concurrency 64, read 8, deadline 10", {"concurrency": 64, "read_timeout": 8, "deadline": 10}),
+            ("concurrency 64, read 5, deadline 8", {"concurrency": 64, "read_timeout": 5, "deadline": 8}),
+            ("concurrency 128, read 5, deadline 8", {"concurrency": 128, "read_timeout": 5, "deadline": 8}),
+            ("concurrency 16, read 5, deadline 8", {"concurrency": 16, "read_timeout": 5, "deadline": 8}),
+        ]
         if a.quick:
             sweep = [sweep[0], sweep[4]]
-        print(f"{'ours: fetch_all + parse_feed':58} {'wall s':>7} {'slowest':>7} {'ok':>5} {'items':>7} {'peak MB':>8}  goal")
+        print(
+            f"{'ours: fetch_all + parse_feed':58} {'wall s':>7} {'slowest':>7} {'ok':>5} {'items':>7} {'peak MB':>8}  goal"
+        )
         for label, kw in sweep:
             r = child(OURS, str(port), str(a.feeds), json.dumps(kw), timeout=600)
             if "error" in r:
                 print(f"{label:58} failed: {r['error']}")
                 continue
             meets = "yes" if r["wall"] <= 15 and r["maxrss_mb"] <= 300 else "no"
-            print(f"{label:58} {r['wall']:7.1f} {r['fetch']:7.1f} {r['ok']:5} {r['items']:7} {r['maxrss_mb']:8.0f}  {meets}")
+            print(
+                f"{label:58} {r['wall']:7.1f} {r['fetch']:7.1f} {r['ok']:5} {r['items']:7} {r['maxrss_mb']:8.0f}  {meets}"
+            )
         if not a.no_baseline:
-            r = child(BASELINE, str(port), str(a.feeds), str(a.baseline_timeout),
-                      timeout=a.feeds * (a.baseline_timeout + 5) + 60)
+            r = child(
+                BASELINE,
+                str(port),
+                str(a.feeds),
+                str(a.baseline_timeout),
+                timeout=a.feeds * (a.baseline_timeout + 5) + 60,
+            )
             label = f"baseline: sequential urlopen(timeout={a.baseline_timeout:g}) + feedparser"
             if "error" in r:
                 print(f"{label:58} failed: {r['error']}")

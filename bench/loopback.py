@@ -1,11 +1,12 @@
 """A feed server on 127.0.0.1 for the bench scripts: ``serve(body_for)`` answers GET <path> with
 ``body_for(path)`` as RSS (404 when it gives None) on a free port, from a daemon thread.
 ``hang``: a path that is accepted and never answered (until ``server.stop_event`` is set)."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 def serve(body_for: Callable[[str], bytes | None], hang: str | None = None) -> ThreadingHTTPServer:

@@ -6,6 +6,7 @@ merge statistics of the last day and a sample of merges to check by hand.
 
 Skips cleanly when the data folder is absent. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -38,16 +39,20 @@ def rss(name: str, rows: list[dict]) -> bytes:
     items = "".join(
         f"<item><title>{escape(r['title'] or '')}</title><link>{escape(r['link'])}</link>"
         f"<guid>{escape(r['link'])}</guid><description>{escape(r.get('description') or '')}</description>"
-        f"<pubDate>{format_datetime(r['dt'])}</pubDate></item>" for r in rows)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(name)}</title>'
-            f"<link>https://example.org/</link><description>replay</description>{items}</channel></rss>").encode()
+        f"<pubDate>{format_datetime(r['dt'])}</pubDate></item>"
+        for r in rows
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(name)}</title>'
+        f"<link>https://example.org/</link><description>replay</description>{items}</channel></rss>"
+    ).encode()
 
 
 class Replay:
     """Serves each feed as it looked at time `now`: its items of the previous 36 hours."""
 
     def __init__(self, feeds: dict[str, list[dict]]):
-        self.feeds, self.now = feeds, datetime.now(timezone.utc)
+        self.feeds, self.now = feeds, datetime.now(UTC)
         outer = self
 
         def body_for(path: str) -> bytes | None:
@@ -81,10 +86,15 @@ def main() -> int:
 
     replay = Replay(load_pool(folder))
     out = Path(args.out or tempfile.mkdtemp(prefix="briefing-pool-"))
-    config = parse_config({"sources": [{"name": n, "url": replay.url(n)} for n in replay.feeds],
-                           "timezone": "UTC", "output_dir": str(out)})
-    day = datetime.fromisoformat(args.first).replace(hour=args.hour, tzinfo=timezone.utc)
-    last = datetime.fromisoformat(args.last).replace(hour=args.hour, tzinfo=timezone.utc)
+    config = parse_config(
+        {
+            "sources": [{"name": n, "url": replay.url(n)} for n in replay.feeds],
+            "timezone": "UTC",
+            "output_dir": str(out),
+        }
+    )
+    day = datetime.fromisoformat(args.first).replace(hour=args.hour, tzinfo=UTC)
+    last = datetime.fromisoformat(args.last).replace(hour=args.hour, tzinfo=UTC)
     result, merged = None, []
     while day <= last:
         replay.now = day
@@ -93,18 +103,24 @@ def main() -> int:
         b = result.brief
         multi = sum(1 for e in b.entries if e.outlets >= 2)
         merged += [(b.date, e) for e in b.entries if len(e.sources) >= 2]
-        print(f"{b.date}: {b.items_in_window} items in window, {len(b.entries)} entries "
-              f"({multi} with >= 2 outlets), {len(b.takeaways)} takeaways, "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"{b.date}: {b.items_in_window} items in window, {len(b.entries)} entries "
+            f"({multi} with >= 2 outlets), {len(b.takeaways)} takeaways, "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         day += timedelta(days=1)
     b = result.brief
     reports = sum(len(e.sources) for e in b.entries)
-    print(f"\nlast day {b.date}: {reports} event reports -> {len(b.entries)} stories; "
-          f"theaters {[(t.theater, t.today, t.direction) for t in b.trends[:8]]}")
+    print(
+        f"\nlast day {b.date}: {reports} event reports -> {len(b.entries)} stories; "
+        f"theaters {[(t.theater, t.today, t.direction) for t in b.trends[:8]]}"
+    )
     random.Random(7).shuffle(merged)
-    print(f"\n{len(merged)} merged stories over all days; a sample of {min(args.sample, len(merged))} "
-          "(check each for false merges):")
-    for date, e in merged[:args.sample]:
+    print(
+        f"\n{len(merged)} merged stories over all days; a sample of {min(args.sample, len(merged))} "
+        "(check each for false merges):"
+    )
+    for date, e in merged[: args.sample]:
         print(f"- {date} [{e.type}/{e.theater}] {e.text[:110]}")
         for s in e.sources:
             print(f"    {s.name}: {s.title[:110]}")

@@ -4,6 +4,7 @@ process (WeasyPrint's import is part of what a run pays). Entries are invented.
 
     python bench/render_cost.py [--entries 300] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,8 +79,10 @@ def main() -> int:
         floor.append(run(base.replace("MODE", FLOOR.replace("OUT", repr(str(out))))))
     med = lambda xs, k: sorted(x[k] for x in xs)[len(xs) // 2]  # noqa: E731
     o, f = med(ours, "seconds"), med(floor, "seconds")
-    print(f"{args.entries} entries: ours {o:.2f} s (peak {med(ours, 'peak_mb'):.0f} MB, PDF {med(ours, 'bytes') / 1024:.0f} KiB); "
-          f"floor (WeasyPrint alone on the same HTML) {f:.2f} s (peak {med(floor, 'peak_mb'):.0f} MB); ratio {o / f:.2f}")
+    print(
+        f"{args.entries} entries: ours {o:.2f} s (peak {med(ours, 'peak_mb'):.0f} MB, PDF {med(ours, 'bytes') / 1024:.0f} KiB); "
+        f"floor (WeasyPrint alone on the same HTML) {f:.2f} s (peak {med(floor, 'peak_mb'):.0f} MB); ratio {o / f:.2f}"
+    )
     return 0
 
 

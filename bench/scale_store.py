@@ -13,6 +13,7 @@
 
 Prints figures, asserts nothing. Bounded: every child has a timeout.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -34,24 +35,58 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-PLACES = ["Khan Younis", "Rafah", "Jenin", "Nablus", "Hodeidah", "Tyre", "Sidon", "Mosul", "Homs", "Aden",
-          "Idlib", "Deir ez-Zor", "Marib", "Baalbek", "Tulkarm", "Sanaa"]
+PLACES = [
+    "Khan Younis",
+    "Rafah",
+    "Jenin",
+    "Nablus",
+    "Hodeidah",
+    "Tyre",
+    "Sidon",
+    "Mosul",
+    "Homs",
+    "Aden",
+    "Idlib",
+    "Deir ez-Zor",
+    "Marib",
+    "Baalbek",
+    "Tulkarm",
+    "Sanaa",
+]
 ACTORS = ["Israeli", "Houthi", "Hezbollah", "Syrian army", "US", "Iranian", "Iraqi militia", "Turkish"]
-EVENTS = ["{a} air strikes kill {n} in {p}", "{a} forces shell positions near {p}, killing {n}",
-          "{a} drone attack hits a base near {p}", "{a} fighters fire rockets at {p}",
-          "{a} warns of retaliation after attack near {p}", "{a} deploys troops to {p}",
-          "Gunmen kill {n} soldiers at a checkpoint near {p}"]
-QUIET = ["Markets in {p} reopen after holiday", "{p} council approves new budget for schools",
-         "Football club from {p} wins regional cup", "Weather: rain expected across {p} this week",
-         "Officials in {p} discuss water supply and electricity tariffs", "Festival draws crowds to {p}",
-         "University in {p} opens new library wing"]
+EVENTS = [
+    "{a} air strikes kill {n} in {p}",
+    "{a} forces shell positions near {p}, killing {n}",
+    "{a} drone attack hits a base near {p}",
+    "{a} fighters fire rockets at {p}",
+    "{a} warns of retaliation after attack near {p}",
+    "{a} deploys troops to {p}",
+    "Gunmen kill {n} soldiers at a checkpoint near {p}",
+]
+QUIET = [
+    "Markets in {p} reopen after holiday",
+    "{p} council approves new budget for schools",
+    "Football club from {p} wins regional cup",
+    "Weather: rain expected across {p} this week",
+    "Officials in {p} discuss water supply and electricity tariffs",
+    "Festival draws crowds to {p}",
+    "University in {p} opens new library wing",
+]
 
 
 def text(rng: random.Random, event: bool) -> tuple[str, str]:
-    t = rng.choice(EVENTS if event else QUIET).format(a=rng.choice(ACTORS), p=rng.choice(PLACES), n=rng.randint(2, 40))
-    s = (f"{t}, local sources said on day {rng.randint(1, 999)}. "
-         + ("Witnesses described the aftermath and rescue teams were sent. " if event else
-            "Residents said the change was welcome. ") + "Further details were not immediately available.")
+    t = rng.choice(EVENTS if event else QUIET).format(
+        a=rng.choice(ACTORS), p=rng.choice(PLACES), n=rng.randint(2, 40)
+    )
+    s = (
+        f"{t}, local sources said on day {rng.randint(1, 999)}. "
+        + (
+            "Witnesses described the aftermath and rescue teams were sent. "
+            if event
+            else "Residents said the change was welcome. "
+        )
+        + "Further details were not immediately available."
+    )
     return t, s
 
 
@@ -66,10 +101,16 @@ def machine() -> str:
 
 def config(folder: Path, sources: list[tuple[str, str]], db: Path | None = None):
     from briefing.config import parse_config
-    data = {"title": "Scale Brief", "timezone": "UTC", "output_dir": str(folder / "out"),
-            "sources": [{"name": n, "url": u} for n, u in sources],
-            "subscribers": [{"email": "desk@example.org"}], "delivery": {"from": "briefs@example.org"},
-            "fetch": {"deadline": 20, "read_timeout": 10, "connect_timeout": 5, "concurrency": 64}}
+
+    data = {
+        "title": "Scale Brief",
+        "timezone": "UTC",
+        "output_dir": str(folder / "out"),
+        "sources": [{"name": n, "url": u} for n, u in sources],
+        "subscribers": [{"email": "desk@example.org"}],
+        "delivery": {"from": "briefs@example.org"},
+        "fetch": {"deadline": 20, "read_timeout": 10, "connect_timeout": 5, "concurrency": 64},
+    }
     if db:
         data["database"] = str(db)
     return data, parse_config(data, folder)
@@ -79,8 +120,9 @@ def config(folder: Path, sources: list[tuple[str, str]], db: Path | None = None)
 def generate(db: Path, as_of: datetime, days: int, per_day: int, share: float, n_sources: int = 10) -> None:
     """Bulk rows with the exact columns Store.record writes (Store.record itself is measured
     separately below: its dedupe lookup is O(items per source), so a month through it is slow)."""
-    from briefing.store import Store, _iso, content_hash
     from briefing.model import Item
+    from briefing.store import Store, _iso, content_hash
+
     rng = random.Random(7)
     store = Store(db)
     with store._tx():
@@ -91,11 +133,27 @@ def generate(db: Path, as_of: datetime, days: int, per_day: int, share: float, n
                 for i in range(per_day // n_sources):
                     t, summ = text(rng, rng.random() < share)
                     pub = day_end - timedelta(seconds=rng.randint(1, 86_399))
-                    it = Item(f"Wire {s}", f"urn:w{s}:{d}:{i}", t, summ, f"https://wire{s}.example/{d}/{i}", pub)
-                    rows.append((it.source, it.uid, it.link, it.title, it.summary, _iso(pub), 1, _iso(day_end),
-                                 content_hash(it)))
-            store.db.executemany("INSERT INTO items (source, uid, link, title, summary, published, dated,"
-                                 " first_seen, content_hash) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                    it = Item(
+                        f"Wire {s}", f"urn:w{s}:{d}:{i}", t, summ, f"https://wire{s}.example/{d}/{i}", pub
+                    )
+                    rows.append(
+                        (
+                            it.source,
+                            it.uid,
+                            it.link,
+                            it.title,
+                            it.summary,
+                            _iso(pub),
+                            1,
+                            _iso(day_end),
+                            content_hash(it),
+                        )
+                    )
+            store.db.executemany(
+                "INSERT INTO items (source, uid, link, title, summary, published, dated,"
+                " first_seen, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
     store.close()
 
 
@@ -104,6 +162,7 @@ def record_rate(db: Path, as_of: datetime, n: int = 200) -> tuple[float, float, 
     done as two index lookups (the proposed fix). Returns (record s, fixed-lookup s, rows in source)."""
     from briefing.model import Fetched, Item, ParsedFeed, Source
     from briefing.store import Store, content_hash
+
     rng = random.Random(3)
     store = Store(db)
     src = Source("Wire 0", "https://wire0.example/rss")
@@ -111,15 +170,19 @@ def record_rate(db: Path, as_of: datetime, n: int = 200) -> tuple[float, float, 
     items = []
     for i in range(n):
         t, summ = text(rng, False)
-        items.append(Item(src.name, f"urn:new:{i}", t + f" #{i}", summ, f"https://wire0.example/new/{i}", as_of))
+        items.append(
+            Item(src.name, f"urn:new:{i}", t + f" #{i}", summ, f"https://wire0.example/new/{i}", as_of)
+        )
     t0 = time.monotonic()
     store.record(Fetched(source=src, ok=True, body=b"x"), ParsedFeed(src, tuple(items)), as_of)
     t_record = time.monotonic() - t0
     t0 = time.monotonic()
     for it in items:
-        store.db.execute("SELECT 1 FROM items WHERE source=? AND uid=? UNION ALL "
-                         "SELECT 1 FROM items WHERE source=? AND content_hash=? LIMIT 1",
-                         (it.source, it.uid + "x", it.source, content_hash(it) + "x")).fetchone()
+        store.db.execute(
+            "SELECT 1 FROM items WHERE source=? AND uid=? UNION ALL "
+            "SELECT 1 FROM items WHERE source=? AND content_hash=? LIMIT 1",
+            (it.source, it.uid + "x", it.source, content_hash(it) + "x"),
+        ).fetchone()
     t_fixed = time.monotonic() - t0
     store.db.execute("DELETE FROM items WHERE uid LIKE 'urn:new:%'")
     store.close()
@@ -132,28 +195,41 @@ def compose_child(db: Path, as_of: datetime, folder: Path) -> dict:
     from briefing.history import DAYS as HISTORY_DAYS
     from briefing.pipeline import build_brief
     from briefing.store import Store, _iso
+
     _, cfg = config(folder, [(f"Wire {s}", f"https://wire{s}.example/rss") for s in range(10)], db)
     store = Store(db)
     start, end = window(as_of, 24)
     t = time.monotonic()
-    rows = store.db.execute("SELECT * FROM items WHERE published >= ? AND published < ?",
-                            (_iso(start), _iso(end))).fetchall()
+    rows = store.db.execute(
+        "SELECT * FROM items WHERE published >= ? AND published < ?", (_iso(start), _iso(end))
+    ).fetchall()
     t_sel = time.monotonic() - t
     t = time.monotonic()
-    hist = store.db.execute("SELECT * FROM items WHERE published >= ? AND published < ?",
-                            (_iso(start - timedelta(days=HISTORY_DAYS)), _iso(end))).fetchall()
+    hist = store.db.execute(
+        "SELECT * FROM items WHERE published >= ? AND published < ?",
+        (_iso(start - timedelta(days=HISTORY_DAYS)), _iso(end)),
+    ).fetchall()
     t_sel_hist = time.monotonic() - t
     t = time.monotonic()
     brief = build_brief(cfg, store, as_of, as_of)
     t_build = time.monotonic() - t
     store.close()
-    return {"select_window": t_sel, "rows_window": len(rows), "select_history": t_sel_hist, "rows_history": len(hist),
-            "build": t_build, "events": len(brief.entries), "in_window": brief.items_in_window,
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "select_window": t_sel,
+        "rows_window": len(rows),
+        "select_history": t_sel_hist,
+        "rows_history": len(hist),
+        "build": t_build,
+        "events": len(brief.entries),
+        "in_window": brief.items_in_window,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def run_child(args: list[str], timeout: float) -> dict:
-    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    r = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
     if r.returncode:
         return {"error": (r.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -163,6 +239,7 @@ def run_child(args: list[str], timeout: float) -> dict:
 def e2e(folder: Path, fresh: int, db: Path | None, now: datetime) -> dict:
     import yaml
     from feedserver import FeedServer
+
     rng = random.Random(11)
     n_feeds = 50
     with FeedServer() as server:
@@ -172,17 +249,26 @@ def e2e(folder: Path, fresh: int, db: Path | None, now: datetime) -> dict:
             for i in range(fresh // n_feeds):
                 t, s = text(rng, rng.random() < 0.2)
                 pub = format_datetime(now - timedelta(seconds=rng.randint(60, 20 * 3600)))
-                its.append(f"<item><title>{escape(t)}</title><description>{escape(s)}</description>"
-                           f"<link>https://fresh{f}.example/{i}</link><guid>urn:fresh:{f}:{i}</guid><pubDate>{pub}</pubDate></item>")
-            body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>F{f}</title>'
-                    f"<link>https://fresh{f}.example/</link><description>x</description>{''.join(its)}</channel></rss>")
+                its.append(
+                    f"<item><title>{escape(t)}</title><description>{escape(s)}</description>"
+                    f"<link>https://fresh{f}.example/{i}</link><guid>urn:fresh:{f}:{i}</guid><pubDate>{pub}</pubDate></item>"
+                )
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>F{f}</title>'
+                f"<link>https://fresh{f}.example/</link><description>x</description>{''.join(its)}</channel></rss>"
+            )
             sources.append((f"Fresh {f}", server.add(f"/f{f}.xml", body.encode())))
         data, _ = config(folder, sources, db)
         cfg = folder / "feeds.yaml"
         cfg.write_text(yaml.safe_dump(data))
         t = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg)], cwd=REPO,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             out, err = proc.communicate(timeout=600)
         except subprocess.TimeoutExpired:
@@ -202,50 +288,63 @@ def main() -> int:
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(compose_child(Path(a.child[0]), datetime.fromisoformat(a.child[1]), Path(a.child[2]))))
+        print(
+            json.dumps(compose_child(Path(a.child[0]), datetime.fromisoformat(a.child[1]), Path(a.child[2])))
+        )
         return 0
 
     tmp = Path(tempfile.mkdtemp(prefix="scale-store-"))
     try:
         print(f"machine: {machine()}")
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         as_of = now - timedelta(minutes=5)
         db = tmp / "month.sqlite3"
         t = time.monotonic()
         generate(db, as_of, a.days, a.per_day, a.event_share)
-        print(f"generate: {a.days} days × {a.per_day} items ({a.event_share:.0%} event-bearing), bulk insert: "
-              f"{time.monotonic() - t:.1f} s, store {db.stat().st_size / 1e6:.0f} MB")
+        print(
+            f"generate: {a.days} days × {a.per_day} items ({a.event_share:.0%} event-bearing), bulk insert: "
+            f"{time.monotonic() - t:.1f} s, store {db.stat().st_size / 1e6:.0f} MB"
+        )
         t_rec, t_fix, have = record_rate(db, as_of)
-        print(f"Store.record of 200 new items into a source holding {have:,}: {t_rec:.2f} s "
-              f"({200 / t_rec:.0f} items/s); the same dedupe as two index lookups: {t_fix:.3f} s "
-              f"→ {t_rec / t_fix:.0f}× (the first OR query scanned every row of the source; Store.record now uses the lookups)")
+        print(
+            f"Store.record of 200 new items into a source holding {have:,}: {t_rec:.2f} s "
+            f"({200 / t_rec:.0f} items/s); the same dedupe as two index lookups: {t_fix:.3f} s "
+            f"→ {t_rec / t_fix:.0f}× (the first OR query scanned every row of the source; Store.record now uses the lookups)"
+        )
         for label in ("cold (tagging included)", "warm (already tagged)"):
             r = run_child(["--child", str(db), as_of.isoformat(), str(tmp)], timeout=1800)
             if "error" in r:
                 print(f"compose {label}: failed: {r['error']}")
                 continue
-            print(f"compose {label}: build_brief {r['build']:.2f} s, {r['events']} events from {r['in_window']} items; "
-                  f"peak {r['maxrss_mb']:.0f} MB")
-            print(f"    baseline bare SELECT: window {r['rows_window']} rows {r['select_window']:.3f} s, "
-                  f"window+history {r['rows_history']} rows {r['select_history']:.3f} s → build_brief = "
-                  f"{r['build'] / r['select_window']:.0f}× the window SELECT, {r['build'] / r['select_history']:.0f}× "
-                  "the window+history SELECT")
+            print(
+                f"compose {label}: build_brief {r['build']:.2f} s, {r['events']} events from {r['in_window']} items; "
+                f"peak {r['maxrss_mb']:.0f} MB"
+            )
+            print(
+                f"    baseline bare SELECT: window {r['rows_window']} rows {r['select_window']:.3f} s, "
+                f"window+history {r['rows_history']} rows {r['select_history']:.3f} s → build_brief = "
+                f"{r['build'] / r['select_window']:.0f}× the window SELECT, {r['build'] / r['select_history']:.0f}× "
+                "the window+history SELECT"
+            )
         for label, use_db in (("empty store", None), ("on the month's store (warm copy)", True)):
             folder = tmp / ("e2e-" + ("month" if use_db else "empty"))
             folder.mkdir()
             dbp = None
             if use_db:
                 dbp = folder / "month.sqlite3"
-                import sqlite3   # backup API: a plain file copy would miss the WAL's taggings
+                import sqlite3  # backup API: a plain file copy would miss the WAL's taggings
+
                 with sqlite3.connect(db) as src, sqlite3.connect(dbp) as dst:
                     src.backup(dst)
             t = time.monotonic()
-            r = e2e(folder, a.fresh, dbp, datetime.now(timezone.utc))
+            r = e2e(folder, a.fresh, dbp, datetime.now(UTC))
             if "error" in r:
                 print(f"e2e {label}: {r['error']}")
                 continue
-            print(f"e2e `briefing run` on {a.fresh} fresh items, {label}: {r['wall']:.1f} s wall (exit {r['exit']}; "
-                  "goal ≤ 30 s incl. PDF)")
+            print(
+                f"e2e `briefing run` on {a.fresh} fresh items, {label}: {r['wall']:.1f} s wall (exit {r['exit']}; "
+                "goal ≤ 30 s incl. PDF)"
+            )
             for s in r["steps"]:
                 print(f"    {s[:160]}")
         ru = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -4,6 +4,7 @@ over one connection with no ledger, no editions and no message building.
 
     python bench/send_many.py [--subscribers 100]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,6 @@ import socket
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,11 +50,18 @@ def main() -> int:
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
     tmp = Path(tempfile.mkdtemp())
-    subs = [{"email": f"reader{i}@example.org", **({"theaters": ["Sampleland"]} if i % 2 else {})}
-            for i in range(args.subscribers)]
-    config = parse_config({"sources": [{"name": "x", "url": "https://x.example/rss"}], "output_dir": str(tmp),
-                           "subscribers": subs, "delivery": {"from": "briefs@example.org",
-                                                             "smtp": {"host": "127.0.0.1", "port": port}}})
+    subs = [
+        {"email": f"reader{i}@example.org", **({"theaters": ["Sampleland"]} if i % 2 else {})}
+        for i in range(args.subscribers)
+    ]
+    config = parse_config(
+        {
+            "sources": [{"name": "x", "url": "https://x.example/rss"}],
+            "output_dir": str(tmp),
+            "subscribers": subs,
+            "delivery": {"from": "briefs@example.org", "smtp": {"host": "127.0.0.1", "port": port}},
+        }
+    )
     brief = sample_brief("Morning Security Brief", "UTC", None)
     t0 = time.perf_counter()
     editions = {}
@@ -79,10 +86,14 @@ def main() -> int:
     again = deliver(config, store, editions, tmp)
     ctl.stop()
     print(f"{args.subscribers} subscribers, {len(editions)} editions rendered once each in {t_render:.2f} s")
-    print(f"deliver(): {sent} sent in {t_ours:.2f} s ({t_ours / args.subscribers * 1000:.1f} ms each, ledger included); "
-          f"bare smtplib loop: {t_base:.2f} s; ratio {t_ours / t_base:.2f}")
-    print(f"rerun of the same day: {sum(r.status == 'skipped' for r in again)} skipped, "
-          f"{sum(r.status == 'sent' for r in again)} sent; server received {sink.count} messages in total")
+    print(
+        f"deliver(): {sent} sent in {t_ours:.2f} s ({t_ours / args.subscribers * 1000:.1f} ms each, ledger included); "
+        f"bare smtplib loop: {t_base:.2f} s; ratio {t_ours / t_base:.2f}"
+    )
+    print(
+        f"rerun of the same day: {sum(r.status == 'skipped' for r in again)} skipped, "
+        f"{sum(r.status == 'sent' for r in again)} sent; server received {sink.count} messages in total"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ then again while N slow clients each send a request line and one header line eve
 
     .venv/bin/python bench/serve_slow_clients.py [--clients 100] [--every 5] [--seconds 25]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,13 @@ TOKEN = "bench-token-0123456789abcdef"
 
 
 def serve(folder: str, ready) -> None:
-    config = parse_config({"output_dir": str(Path(folder) / "out"),
-                           "sources": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}]},
-                          Path(folder))
+    config = parse_config(
+        {
+            "output_dir": str(Path(folder) / "out"),
+            "sources": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
+        },
+        Path(folder),
+    )
     server = make_server(config, "127.0.0.1", 0, token=TOKEN)
     ready.send(server.server_address[1])
     server.serve_forever()
@@ -66,7 +71,7 @@ def attack(port: int, clients: int, every: float, seconds: float, report) -> Non
                     sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                     stats["connects"] += 1
                 sock.sendall(b"X-Slow-%d: 1\r\n" % n)
-            except OSError:             # dropped by the server: come back at the next round
+            except OSError:  # dropped by the server: come back at the next round
                 stats["dropped"] += 1
                 if sock is not None:
                     sock.close()
@@ -88,8 +93,10 @@ def summary(name: str, rows: list[tuple[int, float]]) -> float:
     ok = sum(1 for s, t in rows if s == 200 and t <= 1.0)
     statuses = sorted({s for s, _ in rows})
     med = statistics.median(times)
-    print(f"{name:<28} median {med * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
-          f"200 within 1 s: {ok}/{len(rows)}  statuses {statuses}")
+    print(
+        f"{name:<28} median {med * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  "
+        f"200 within 1 s: {ok}/{len(rows)}  statuses {statuses}"
+    )
     return med
 
 
@@ -99,8 +106,18 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=5.0, help="seconds between header lines")
     ap.add_argument("--seconds", type=float, default=25.0, help="how long the attack lasts")
     args = ap.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), "?") if os.path.exists("/proc/cpuinfo") else "?"
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in open("/proc/cpuinfo")
+                if line.startswith("model name")
+            ),
+            "?",
+        )
+        if os.path.exists("/proc/cpuinfo")
+        else "?"
+    )
     print(f"machine: {os.cpu_count()} CPUs, {cpu}")
     with tempfile.TemporaryDirectory() as folder:
         here, there = multiprocessing.Pipe()
@@ -113,15 +130,18 @@ def main() -> None:
         conn.close()
         base = summary("alone", measure(port, cookie, 20, 2.0))
         report, sink = multiprocessing.Pipe()
-        attackers = multiprocessing.Process(target=attack, daemon=True, args=(
-            port, args.clients, args.every, args.seconds, sink))
+        attackers = multiprocessing.Process(
+            target=attack, daemon=True, args=(port, args.clients, args.every, args.seconds, sink)
+        )
         attackers.start()
-        time.sleep(2.0)                       # every attacker connected and dripping
+        time.sleep(2.0)  # every attacker connected and dripping
         rows = measure(port, cookie, 40, args.seconds - 2.0)
         stats = report.recv()
         under = summary(f"under {args.clients} slow clients", rows)
-        print(f"ratio (median under attack / alone): {under / base:.2f}; attacker connections "
-              f"{stats['connects']}, dropped by the server {stats['dropped']}")
+        print(
+            f"ratio (median under attack / alone): {under / base:.2f}; attacker connections "
+            f"{stats['connects']}, dropped by the server {stats['dropped']}"
+        )
         child.terminate()
 
 

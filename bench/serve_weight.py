@@ -7,6 +7,7 @@ renders the whole page before sending, so it is also ~the time to the full page 
 
     .venv/bin/python bench/serve_weight.py [--items 900] [-n 15]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,11 +31,44 @@ from briefing.store import Store  # noqa: E402
 # Invented wording only. Many shapes, objects and made-up village names so that the clusterer
 # (same type + theater + similar words → one entry) keeps most reports apart.
 # Reports only merge within one theater, so many theaters × many shapes → many entries.
-THEATERS = ["Gaza", "the West Bank", "south Lebanon", "Syria", "Iraq", "Yemen", "Ukraine", "Sudan",
-            "Somalia", "Libya", "Mali", "Niger", "Nigeria", "Burkina Faso", "Ethiopia", "Myanmar",
-            "Afghanistan", "Pakistan", "Colombia", "Haiti", "Mozambique", "Chad", "Cameroon",
-            "Kenya", "Armenia", "Azerbaijan", "Russia", "Iran", "Egypt", "Jordan", "Turkey",
-            "Israel", "the Red Sea", "the Black Sea", "Saudi Arabia", "South Sudan"]
+THEATERS = [
+    "Gaza",
+    "the West Bank",
+    "south Lebanon",
+    "Syria",
+    "Iraq",
+    "Yemen",
+    "Ukraine",
+    "Sudan",
+    "Somalia",
+    "Libya",
+    "Mali",
+    "Niger",
+    "Nigeria",
+    "Burkina Faso",
+    "Ethiopia",
+    "Myanmar",
+    "Afghanistan",
+    "Pakistan",
+    "Colombia",
+    "Haiti",
+    "Mozambique",
+    "Chad",
+    "Cameroon",
+    "Kenya",
+    "Armenia",
+    "Azerbaijan",
+    "Russia",
+    "Iran",
+    "Egypt",
+    "Jordan",
+    "Turkey",
+    "Israel",
+    "the Red Sea",
+    "the Black Sea",
+    "Saudi Arabia",
+    "South Sudan",
+]
 SHAPES = [
     "An air strike on a {obj} near {village} {where} killed {n} people, officials said.",
     "Drone attack hits {obj} outside {village} {where}, wounding {n}.",
@@ -47,11 +81,49 @@ SHAPES = [
     "Tanks and reinforcements were deployed to {village} {where} to guard a {obj}.",
     "A missile was intercepted over {village} {where}; debris hit a {obj}.",
 ]
-OBJECTS = ["school", "power station", "market", "checkpoint", "warehouse", "bridge", "clinic",
-           "fuel depot", "radar site", "harbour", "apartment block", "training camp", "airfield",
-           "water plant", "police station", "bakery", "grain silo", "telecom mast", "barracks"]
-SYLLABLES = ["kar", "tal", "mun", "bei", "sor", "ami", "zan", "qud", "rif", "hal", "dor", "ves",
-             "lok", "pri", "nab", "ush", "wed", "gar", "fen", "yul"]
+OBJECTS = [
+    "school",
+    "power station",
+    "market",
+    "checkpoint",
+    "warehouse",
+    "bridge",
+    "clinic",
+    "fuel depot",
+    "radar site",
+    "harbour",
+    "apartment block",
+    "training camp",
+    "airfield",
+    "water plant",
+    "police station",
+    "bakery",
+    "grain silo",
+    "telecom mast",
+    "barracks",
+]
+SYLLABLES = [
+    "kar",
+    "tal",
+    "mun",
+    "bei",
+    "sor",
+    "ami",
+    "zan",
+    "qud",
+    "rif",
+    "hal",
+    "dor",
+    "ves",
+    "lok",
+    "pri",
+    "nab",
+    "ush",
+    "wed",
+    "gar",
+    "fen",
+    "yul",
+]
 
 
 def village(rnd: random.Random) -> str:
@@ -63,11 +135,19 @@ def invented_items(count: int, now: datetime, seed: int = 7) -> list[Item]:
     out = []
     for i in range(count):
         where = "in " + THEATERS[i % len(THEATERS)]
-        text = rnd.choice(SHAPES).format(obj=rnd.choice(OBJECTS), village=village(rnd),
-                                         where=where, n=rnd.randint(2, 40))
-        out.append(Item(source=f"Bench Wire {i % 8}", uid=f"bench-{i}", title=text, summary="",
-                        link=f"https://wire{i % 8}.example/story/{i}",
-                        published=now - timedelta(minutes=rnd.randint(5, 23 * 60))))
+        text = rnd.choice(SHAPES).format(
+            obj=rnd.choice(OBJECTS), village=village(rnd), where=where, n=rnd.randint(2, 40)
+        )
+        out.append(
+            Item(
+                source=f"Bench Wire {i % 8}",
+                uid=f"bench-{i}",
+                title=text,
+                summary="",
+                link=f"https://wire{i % 8}.example/story/{i}",
+                published=now - timedelta(minutes=rnd.randint(5, 23 * 60)),
+            )
+        )
     return out
 
 
@@ -88,33 +168,45 @@ def main() -> int:
     ap.add_argument("-n", type=int, default=15, help="requests per page")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="serve-bench-"))
-    now = datetime.now(timezone.utc)
-    config = parse_config({"timezone": "UTC", "output_dir": str(tmp),
-                           "sources": [{"name": f"Bench Wire {k}", "url": f"https://wire{k}.example/rss"}
-                                       for k in range(8)]}, tmp)
+    now = datetime.now(UTC)
+    config = parse_config(
+        {
+            "timezone": "UTC",
+            "output_dir": str(tmp),
+            "sources": [{"name": f"Bench Wire {k}", "url": f"https://wire{k}.example/rss"} for k in range(8)],
+        },
+        tmp,
+    )
     store = Store(config.db_path)
     items = invented_items(args.items, now)
     for k in range(8):
         src = Source(f"Bench Wire {k}", f"https://wire{k}.example/rss")
-        store.record(Fetched(src, ok=True, status=200), ParsedFeed(src, tuple(i for i in items if i.source == src.name)), now)
+        store.record(
+            Fetched(src, ok=True, status=200),
+            ParsedFeed(src, tuple(i for i in items if i.source == src.name)),
+            now,
+        )
     store.close()
 
     server = make_server(config, "127.0.0.1", 0)
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     t = time.perf_counter()
-    first, _ = ttfb(port, "/")                    # tags every item once (the extractor's cost)
+    first, _ = ttfb(port, "/")  # tags every item once (the extractor's cost)
     print(f"first request (tags {args.items} items): {time.perf_counter() - t:.2f} s")
 
-    from briefing.serve_pages import live_brief   # entry count of what the page shows
+    from briefing.serve_pages import live_brief  # entry count of what the page shows
+
     entries = len(live_brief(config).entries)
     print(f"brief: {entries} entries from {args.items} invented reports\n")
     print(f"{'page':<22}{'bytes':>10}{'TTFB median':>14}{'p90':>10}")
     for path in ("/", "/live", "/?theater=Gaza", "/sources"):
         runs = [ttfb(port, path) for _ in range(args.n)]
         times = sorted(r[0] for r in runs)
-        print(f"{path:<22}{runs[-1][1]:>10,}{statistics.median(times) * 1000:>11.0f} ms"
-              f"{times[int(len(times) * 0.9) - 1] * 1000:>7.0f} ms")
+        print(
+            f"{path:<22}{runs[-1][1]:>10,}{statistics.median(times) * 1000:>11.0f} ms"
+            f"{times[int(len(times) * 0.9) - 1] * 1000:>7.0f} ms"
+        )
     server.shutdown()
     server.server_close()
     return 0

@@ -13,6 +13,7 @@ peak RSS. Exits 0 with a "skipped" line when the data folder is absent. The pack
 is compiled first and the extractor's start-up cache written, so start-up is measured as
 installed (not recompiling edited sources).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-REGEX_PASS = r'''
+REGEX_PASS = r"""
 import json, re, sys
 KW = re.compile(r"\b(?:attack|strike|airstrike|bomb|shell|missile|rocket|drone|raid|clash|killed|kill|shot|intercept|warn|threat|vow|deploy|troops|warship|carrier|mobili[sz]e|reservists)\w*", re.I)
 out = []
@@ -36,7 +37,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     hits = sorted({m.group().lower() for m in KW.finditer((r.get("title") or "") + " " + (r.get("summary") or ""))})
     out.append(json.dumps({"id": r.get("id"), "keywords": hits}))
 sys.stdout.write("\n".join(out) + "\n")
-'''
+"""
 
 
 def run(cmd: list[str], env=None) -> tuple[float, float, int, float]:
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--repeat" in argv:
         i = argv.index("--repeat")
         repeat = max(1, int(argv[i + 1]))
-        del argv[i:i + 2]
+        del argv[i : i + 2]
     d = Path(argv[0]) if argv else REPO.parent / "shared" / "data"
     pool = d / "pool-2023q4"
     if not pool.is_dir():
@@ -70,8 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     for f in sorted(pool.glob("*.jsonl")):
         for i, line in enumerate(f.open(encoding="utf-8")):
             r = json.loads(line)
-            items.append({"id": f"{f.stem}:{i}", "title": r.get("title") or "", "summary": r.get("description") or "",
-                          "date": r.get("date_published"), "source": f.stem})
+            items.append(
+                {
+                    "id": f"{f.stem}:{i}",
+                    "title": r.get("title") or "",
+                    "summary": r.get("description") or "",
+                    "date": r.get("date_published"),
+                    "source": f.stem,
+                }
+            )
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tf:
         for r in items:
             tf.write(json.dumps(r) + "\n")
@@ -80,13 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     # start-up as installed: byte-code compiled (scripts/setup does it; an edited checkout, or a
     # machine with PYTHONDONTWRITEBYTECODE set, would otherwise recompile the package every start)
-    subprocess.run([py, "-m", "compileall", "-q", str(REPO / "briefing")], check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [py, "-m", "compileall", "-q", str(REPO / "briefing")], check=False, stdout=subprocess.DEVNULL
+    )
     # and the extractor's start-up cache (warm.py), which scripts/setup and any first run write
-    subprocess.run([py, "-c", "from briefing.extract import Extractor; Extractor()"], check=False, cwd=REPO, env=env)
+    subprocess.run(
+        [py, "-c", "from briefing.extract import Extractor; Extractor()"], check=False, cwd=REPO, env=env
+    )
     runs: dict[str, list] = {"regex": [], "auto": [], "one": []}
-    cmds = {"regex": [py, "-c", REGEX_PASS, path],
-            "auto": [py, "-m", "briefing.extract.tagcmd", path],
-            "one": [py, "-m", "briefing.extract.tagcmd", "--jobs", "1", path]}
+    cmds = {
+        "regex": [py, "-c", REGEX_PASS, path],
+        "auto": [py, "-m", "briefing.extract.tagcmd", path],
+        "one": [py, "-m", "briefing.extract.tagcmd", "--jobs", "1", path],
+    }
     try:
         # regex pass first so the tagger's RSS figure is not the max of both
         r_rss = run(cmds["regex"], env)[1]
@@ -98,15 +112,24 @@ def main(argv: list[str] | None = None) -> int:
 
     def med(k, i=0):
         return statistics.median(r[i] for r in runs[k])
+
     r_dt, t_dt, t1_dt = med("regex"), med("auto"), med("one")
     t_rss = max(r[1] for r in runs["auto"] + runs["one"])
     r_n, t_n = runs["regex"][0][2], runs["auto"][0][2]
     assert t_n == len(items) == r_n, (t_n, r_n, len(items))
     n = len(items)
-    print(f"pool-2023q4: {n} items, one process each, start-up included ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {repeat})")
-    print(f"  briefing tag (auto, {min(2, os.cpu_count() or 1)} processes) {t_dt:6.2f} s  {n / t_dt:9.0f} items/s   cpu {med('auto', 3):5.2f} s")
-    print(f"  briefing tag (--jobs 1)           {t1_dt:6.2f} s  {n / t1_dt:9.0f} items/s   cpu {med('one', 3):5.2f} s")
-    print(f"  regex keyword pass                {r_dt:6.2f} s  {n / r_dt:9.0f} items/s   cpu {med('regex', 3):5.2f} s")
+    print(
+        f"pool-2023q4: {n} items, one process each, start-up included ({os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {repeat})"
+    )
+    print(
+        f"  briefing tag (auto, {min(2, os.cpu_count() or 1)} processes) {t_dt:6.2f} s  {n / t_dt:9.0f} items/s   cpu {med('auto', 3):5.2f} s"
+    )
+    print(
+        f"  briefing tag (--jobs 1)           {t1_dt:6.2f} s  {n / t1_dt:9.0f} items/s   cpu {med('one', 3):5.2f} s"
+    )
+    print(
+        f"  regex keyword pass                {r_dt:6.2f} s  {n / r_dt:9.0f} items/s   cpu {med('regex', 3):5.2f} s"
+    )
     print(f"  ratio tag/regex (items/s)         {r_dt / t_dt:6.2f}")
     print(f"  all runs (auto), s: {' '.join(f'{r[0]:.2f}' for r in runs['auto'])}")
     print(f"  peak RSS (max over runs, incl. workers) {t_rss:.0f} MB (regex pass {r_rss:.0f} MB)")
@@ -119,6 +142,7 @@ def runon(items: list[dict], py: str, env: dict, repeat: int) -> None:
     stop, made of the pool's own words (items joined by commas), 1,000 of them through `briefing
     tag`, and one alone (in this process, after the extractor is loaded)."""
     import random
+
     rng = random.Random(5)
     rows = []
     for k in range(1000):
@@ -133,13 +157,16 @@ def runon(items: list[dict], py: str, env: dict, repeat: int) -> None:
             tf.write("".join(json.dumps(r) + "\n" for r in sub))
             paths.append(tf.name)
     try:
-        thousand = statistics.median(run([py, "-m", "briefing.extract.tagcmd", paths[0]], env)[0] for _ in range(repeat))
+        thousand = statistics.median(
+            run([py, "-m", "briefing.extract.tagcmd", paths[0]], env)[0] for _ in range(repeat)
+        )
     finally:
         for p in paths:
             os.unlink(p)
     # one alone, in this process: the median of 21 calls on each of the first five
     sys.path.insert(0, str(REPO))
     from briefing.extract import Extractor
+
     x = Extractor()
     per = []
     for r in rows[:5]:
@@ -150,8 +177,10 @@ def runon(items: list[dict], py: str, env: dict, repeat: int) -> None:
             x.tag(r["title"], r["summary"])
             ts.append(time.perf_counter() - t0)
         per.append(statistics.median(ts))
-    print(f"run-on summaries (5,000 characters, no full stop): 1,000 through `briefing tag` in {thousand:.2f} s "
-          f"(start-up included); one alone {statistics.median(per) * 1000:.1f} ms (median; max of five {max(per) * 1000:.1f} ms)")
+    print(
+        f"run-on summaries (5,000 characters, no full stop): 1,000 through `briefing tag` in {thousand:.2f} s "
+        f"(start-up included); one alone {statistics.median(per) * 1000:.1f} ms (median; max of five {max(per) * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ and of the titles (words every report shares, "strike", "Gaza", count for little
 the time between them and whether one outlet wrote both. Linked events form one entry
 (single link within the window), its representative the first report. Roundups only join.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,18 +26,22 @@ ROUNDUPS_FILE = Path(__file__).with_name("extract") / "roundups.tsv"
 MODEL_FILE = Path(__file__).with_name("extract") / "merge_model.json"
 
 MAX_GAP = timedelta(hours=18)
-_STOP = frozenset("the of in on at to for and or by with from as is are was were has have had be been "
-                  "it its this that after over into says said say amid than more about also their they "
-                  "who which while when where what will would could not but new one two three four five "
-                  "six seven eight nine ten least near other others some".split())
+_STOP = frozenset(
+    "the of in on at to for and or by with from as is are was were has have had be been "
+    "it its this that after over into says said say amid than more about also their they "
+    "who which while when where what will would could not but new one two three four five "
+    "six seven eight nine ten least near other others some".split()
+)
 _WORD = re.compile(r"[a-z][a-z0-9'-]+|\d+")
 # Capitalised words inside a sentence: names of ships, towns, units, people — one word each, so
 # that "Wael Al-Dahdouh" and "Dahdouh" share a name.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}")
-_COMMON = frozenset("The This That These Israeli Israel Gaza Ukraine Ukrainian Russian Russia US "
-                    "Iran Iranian Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
-                    "January February March April May June July August September October "
-                    "November December Minister President Army Forces Ministry".split())
+_COMMON = frozenset(
+    "The This That These Israeli Israel Gaza Ukraine Ukrainian Russian Russia US "
+    "Iran Iranian Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October "
+    "November December Minister President Army Forces Ministry".split()
+)
 
 
 def roundup_patterns(path: Path = ROUNDUPS_FILE) -> list[tuple[str, str]]:
@@ -65,8 +70,7 @@ def is_roundup(item: Item) -> bool:
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower())
-                     if w not in _STOP and (len(w) > 2 or w.isdigit()))
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) > 2 or w.isdigit()))
 
 
 def names(text: str) -> frozenset[str]:
@@ -86,10 +90,10 @@ def _name_text(item: Item) -> str:
 
 @dataclass
 class Cluster:
-    event: Event                                  # the representative (first reported)
+    event: Event  # the representative (first reported)
     items: list[Item] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    why: str = ""                                 # what its reports share, for the reader
+    why: str = ""  # what its reports share, for the reader
 
     def refs(self) -> tuple[SourceRef, ...]:
         seen, out = set(), []
@@ -124,8 +128,9 @@ class Context:
         # A name helps only if it is rare in this batch: "Houthi" or "Red Sea" name a theater's
         # every report; "Coral Meridian" or "Jabalia" name one happening.
         name_sets = {id(it): names(_name_text(it)) for it in items}
-        name_df = Counter(nm for ns in (*name_sets.values(), *(names(_name_text(it)) for it in background))
-                          for nm in ns)
+        name_df = Counter(
+            nm for ns in (*name_sets.values(), *(names(_name_text(it)) for it in background)) for nm in ns
+        )
         rare = max(3, int(0.03 * n))
         self.names = {k: frozenset(nm for nm in ns if name_df[nm] <= rare) for k, ns in name_sets.items()}
 
@@ -133,15 +138,16 @@ class Context:
         union = sum(self.idf.get(w, 1.0) for w in a | b)
         return sum(self.idf.get(w, 1.0) for w in a & b) / union if union else 0.0
 
-    def why(self, c: "Cluster") -> str:
+    def why(self, c: Cluster) -> str:
         """Why these reports are one entry, in the reader's terms: the rarest words and names
         they share, their tolls, and the hours between the first and the last."""
         reports = list({(it.source, it.link or it.uid): it for it in c.items}.values())
         if len(reports) < 2:
             return ""
         counts = Counter(w for it in reports for w in self.bags[id(it)])
-        shared = sorted((w for w, n in counts.items() if n >= 2 and not w.isdigit()),
-                        key=lambda w: -self.idf.get(w, 1.0))[:4]
+        shared = sorted(
+            (w for w, n in counts.items() if n >= 2 and not w.isdigit()), key=lambda w: -self.idf.get(w, 1.0)
+        )[:4]
         name_counts = Counter(n for it in reports for n in self.names[id(it)])
         names_ = sorted(n for n, k in name_counts.items() if k >= 2)[:3]
         parts = []
@@ -165,13 +171,15 @@ class Context:
         if ea.fatalities and eb.fatalities:
             f = max(ea.fatalities, eb.fatalities)
             tolls = 1.0 if abs(ea.fatalities - eb.fatalities) <= max(2, 0.2 * f) else -1.0
-        return {"text": self.overlap(self.bags[id(a)], self.bags[id(b)]),
-                "title": self.overlap(self.titles[id(a)], self.titles[id(b)]),
-                "shared_names": float(min(3, len(na & nb))),
-                "disjoint_names": float(bool(na) and bool(nb) and not na & nb),
-                "tolls": tolls,
-                "gap": min(1.0, abs((a.published - b.published).total_seconds()) / MAX_GAP.total_seconds()),
-                "same_outlet": float(a.source == b.source)}
+        return {
+            "text": self.overlap(self.bags[id(a)], self.bags[id(b)]),
+            "title": self.overlap(self.titles[id(a)], self.titles[id(b)]),
+            "shared_names": float(min(3, len(na & nb))),
+            "disjoint_names": float(bool(na) and bool(nb) and not na & nb),
+            "tolls": tolls,
+            "gap": min(1.0, abs((a.published - b.published).total_seconds()) / MAX_GAP.total_seconds()),
+            "same_outlet": float(a.source == b.source),
+        }
 
 
 def _load_model(path: Path = MODEL_FILE) -> dict:
@@ -186,7 +194,9 @@ def link_probability(feats: dict[str, float], model: dict = MODEL) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = (), model: dict = MODEL) -> list[Cluster]:
+def cluster(
+    pairs: list[tuple[Item, Event]], background: list[Item] = (), model: dict = MODEL
+) -> list[Cluster]:
     """Group (item, event) pairs, which must be sorted by publication time."""
     ctx = Context([it for it, _ in pairs], list(background))
     firsts = [p for p in pairs if not is_roundup(p[0])]
@@ -195,7 +205,7 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = (), model:
     def linked(i: tuple[Item, Event], j: tuple[Item, Event]) -> float:
         (a, ea), (b, eb) = i, j
         if a is b:
-            return 1.0                            # another sentence of the same report
+            return 1.0  # another sentence of the same report
         if abs(a.published - b.published) > MAX_GAP or not _compatible(ea, eb):
             return 0.0
         return link_probability(ctx.features(a, ea, b, eb), model)
@@ -214,8 +224,10 @@ def cluster(pairs: list[tuple[Item, Event]], background: list[Item] = (), model:
     for k, (item, ev) in enumerate(firsts):
         bucket = buckets.setdefault((ev.type, ev.theater), [])
         for j in bucket:
-            if item.published - firsts[j][0].published <= MAX_GAP and \
-                    linked(firsts[j], firsts[k]) >= model["threshold"]:
+            if (
+                item.published - firsts[j][0].published <= MAX_GAP
+                and linked(firsts[j], firsts[k]) >= model["threshold"]
+            ):
                 parent[root(k)] = root(j)
         bucket.append(k)
     groups: dict[int, list[int]] = {}

@@ -1,38 +1,72 @@
 """Tagged items → a Brief: stories (clustered events), severity, takeaways, sections per
 theater, trends against earlier days, source health and coverage gaps."""
+
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .cluster import Context, cluster, cumulative_toll, link_probability
-from .model import (Brief, Coverage, Entry, Event, Item, SourceHealth, SourceStatus, StoredItem,
-                    TheaterSection, Trend)
+from .model import (
+    Brief,
+    Coverage,
+    Entry,
+    Event,
+    Item,
+    SourceHealth,
+    SourceStatus,
+    StoredItem,
+    TheaterSection,
+    Trend,
+)
 
 if TYPE_CHECKING:
     from .history import DaySummary
 
 TYPES = ("incident", "threat", "deployment")
-UNPLACED = "Theater unclear"   # events whose theater the extractor could not determine
+UNPLACED = "Theater unclear"  # events whose theater the extractor could not determine
 # Assets whose movement or loss matters beyond the day.
-STRATEGIC = ("carrier", "bomber", "b-52", "b-1b", "b-2", "air defen", "patriot", "thaad", "s-300",
-             "s-400", "iron dome", "submarine", "warship", "destroyer", "frigate", "ballistic",
-             "nuclear", "hypersonic", "f-35", "aircraft carrier", "strike group")
+STRATEGIC = (
+    "carrier",
+    "bomber",
+    "b-52",
+    "b-1b",
+    "b-2",
+    "air defen",
+    "patriot",
+    "thaad",
+    "s-300",
+    "s-400",
+    "iron dome",
+    "submarine",
+    "warship",
+    "destroyer",
+    "frigate",
+    "ballistic",
+    "nuclear",
+    "hypersonic",
+    "f-35",
+    "aircraft carrier",
+    "strike group",
+)
 TYPE_WEIGHT = {"incident": 2.0, "threat": 1.0, "deployment": 1.5}
 MAX_TAKEAWAYS, MIN_TAKEAWAYS, TAKEAWAY_FLOOR = 8, 3, 3.5
 
 
 # Tiers a reader can act on; the score's parts are in `severity` and on the brief (SEVERITY_NOTE).
 SEVERITY_TIERS = ((7.0, "high"), (4.5, "medium"), (0.0, "low"))
-SEVERITY_NOTE = ("Severity: high from 7, medium from 4.5, on a 1–11.5 scale adding the type "
-                 "(incident 2, deployment 1.5, threat 1), deaths (log scale, up to 5), a strategic "
-                 "asset (1.5), each further independent outlet (0.5, up to 2) and a theater or actor "
-                 "new this week (1).")
+SEVERITY_NOTE = (
+    "Severity: high from 7, medium from 4.5, on a 1–11.5 scale adding the type "
+    "(incident 2, deployment 1.5, threat 1), deaths (log scale, up to 5), a strategic "
+    "asset (1.5), each further independent outlet (0.5, up to 2) and a theater or actor "
+    "new this week (1)."
+)
 
 
 def tier(score: float) -> str:
@@ -69,7 +103,9 @@ _LEANING = re.compile(
     r"^(?:(?:then|it|its|they|their|them|he|she|his|her|this|these|those|that|there|but|and|or|so|"
     r"also|however|meanwhile|earlier|later|afterwards|instead|still|yet|which|where|while)\b"
     r"|the (?:\w+ ){0,2}(?:said|says|added|reported|confirmed|stated)\b"
-    r"|(?:\w+ ){1,3}(?:then|also|later)\b)", re.IGNORECASE)
+    r"|(?:\w+ ){1,3}(?:then|also|later)\b)",
+    re.IGNORECASE,
+)
 
 
 def headline(sentence: str, title: str, title_says_it: bool) -> str:
@@ -90,8 +126,12 @@ def _acts(events: tuple[Event, ...]) -> list[tuple[Event, tuple[str, ...]]]:
     first_type: dict[str, str] = {}
     kept = [ev for ev in events if first_type.setdefault(ev.text, ev.type) == ev.type]
     # a war's running toll is context, not the day's casualties
-    kept = [ev._replace(fatalities=None, cues=(*ev.cues, "cumulative toll: context"))
-            if ev.fatalities and cumulative_toll(ev.text) else ev for ev in kept]
+    kept = [
+        ev._replace(fatalities=None, cues=(*ev.cues, "cumulative toll: context"))
+        if ev.fatalities and cumulative_toll(ev.text)
+        else ev
+        for ev in kept
+    ]
     acts: dict[str, list[Event]] = {}
     for ev in kept:
         acts.setdefault(ev.type, []).append(ev)
@@ -101,16 +141,21 @@ def _acts(events: tuple[Event, ...]) -> list[tuple[Event, tuple[str, ...]]]:
         # the lead is the item's first mention (the title when it names the act); the other
         # mentions add their actors, targets, cues and figures
         for ev in evs[1:]:
-            lead = lead._replace(actors=_union(lead.actors, ev.actors), targets=_union(lead.targets, ev.targets),
-                                 cues=_union(lead.cues, ev.cues),
-                                 fatalities=lead.fatalities if lead.fatalities is not None else ev.fatalities,
-                                 theater=lead.theater or ev.theater)
+            lead = lead._replace(
+                actors=_union(lead.actors, ev.actors),
+                targets=_union(lead.targets, ev.targets),
+                cues=_union(lead.cues, ev.cues),
+                fatalities=lead.fatalities if lead.fatalities is not None else ev.fatalities,
+                theater=lead.theater or ev.theater,
+            )
         also = tuple(dict.fromkeys(ev.theater for ev in evs if ev.theater and ev.theater != lead.theater))
         out.append((lead, also))
     return out
 
 
-def _pairs(items: list[StoredItem]) -> tuple[list[tuple[Item, Event]], dict[tuple[int, str], tuple[str, ...]]]:
+def _pairs(
+    items: list[StoredItem],
+) -> tuple[list[tuple[Item, Event]], dict[tuple[int, str], tuple[str, ...]]]:
     """(item, event) pairs for clustering, oldest first, and each act's other theaters."""
     pairs, also = [], {}
     for s in sorted(items, key=lambda s: s.item.published):
@@ -135,19 +180,30 @@ def stories(items: list[StoredItem], background: list[StoredItem] = ()) -> list[
     for n, c in enumerate(cluster(pairs, [s.item for s in background])):
         ev, refs = c.event, c.refs()
         theater = ev.theater or UNPLACED
-        elsewhere = tuple(dict.fromkeys(t for it in c.items for t in also.get((id(it), ev.type), ())
-                                        if t != theater))
+        elsewhere = tuple(
+            dict.fromkeys(t for it in c.items for t in also.get((id(it), ev.type), ()) if t != theater)
+        )
         text = ev.text or c.items[0].title
         fatal = _fatalities(c.events)
         high = max((e.fatalities for e in c.events if e.fatalities is not None), default=None)
-        entries.append(Entry(
-            id=f"e{n + 1}", type=ev.type, theater=theater,
-            actors=tuple(dict.fromkeys(a for e in c.events for a in e.actors)),
-            targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
-            fatalities=fatal, text=text, cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
-            published=c.items[0].published, sources=refs, fatalities_high=high if high != fatal else None,
-            severity=severity(ev.type, fatal, len({r.name for r in refs}), text), also=elsewhere,
-            merged=c.why if len(refs) > 1 else ""))
+        entries.append(
+            Entry(
+                id=f"e{n + 1}",
+                type=ev.type,
+                theater=theater,
+                actors=tuple(dict.fromkeys(a for e in c.events for a in e.actors)),
+                targets=tuple(dict.fromkeys(t for e in c.events for t in e.targets)),
+                fatalities=fatal,
+                text=text,
+                cues=tuple(dict.fromkeys(q for e in c.events for q in e.cues)),
+                published=c.items[0].published,
+                sources=refs,
+                fatalities_high=high if high != fatal else None,
+                severity=severity(ev.type, fatal, len({r.name for r in refs}), text),
+                also=elsewhere,
+                merged=c.why if len(refs) > 1 else "",
+            )
+        )
     return entries
 
 
@@ -164,13 +220,15 @@ def _direction(today: int, yesterday: int, avg7: float, has_baseline: bool) -> s
     return "steady"
 
 
-def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
-           tz: ZoneInfo) -> tuple[tuple[Trend, ...], tuple[str, ...]]:
+def trends(
+    today: list[Entry], history: list[DaySummary], as_of: datetime, tz: ZoneInfo
+) -> tuple[tuple[Trend, ...], tuple[str, ...]]:
     """Stories per theater per day: the history's slots, oldest first, then today's window."""
     theaters = {e.theater for e in today} | {t for h in history for t in h.counts}
     today_counts = Counter(e.theater for e in today)
     days = tuple(h.end.astimezone(tz).date().isoformat() for h in history) + (
-        as_of.astimezone(tz).date().isoformat(),)
+        as_of.astimezone(tz).date().isoformat(),
+    )
     baseline = _has_baseline(history)
     out = []
     for theater in theaters:
@@ -178,15 +236,23 @@ def trends(today: list[Entry], history: list["DaySummary"], as_of: datetime,
         prev7 = series[-8:-1] or [0]
         avg7 = sum(prev7) / len(prev7)
         yesterday = series[-2] if len(series) > 1 else 0
-        out.append(Trend(theater, series[-1], yesterday, round(avg7, 1),
-                         _direction(series[-1], yesterday, avg7, baseline), tuple(series)))
+        out.append(
+            Trend(
+                theater,
+                series[-1],
+                yesterday,
+                round(avg7, 1),
+                _direction(series[-1], yesterday, avg7, baseline),
+                tuple(series),
+            )
+        )
     out.sort(key=lambda t: (-t.today, -sum(t.series), t.theater))
     # A table of quiet theaters helps no one: today's or yesterday's activity only — but every
     # one of those (a cap once hid a key takeaway's theater from the table).
     return tuple(t for t in out if (t.today or t.yesterday) and t.theater != UNPLACED), days
 
 
-def _has_baseline(history: list["DaySummary"]) -> bool:
+def _has_baseline(history: list[DaySummary]) -> bool:
     """Trends and "new" need a baseline: activity on at least three of the previous seven days."""
     return sum(1 for h in history[-7:] if h.active) >= 3
 
@@ -236,13 +302,25 @@ def _story_test(items: list[StoredItem], background: list[StoredItem]) -> Callab
             return False
         ea, eb = (Event(e.type, e.theater, e.actors, (), e.fatalities, e.text) for e in (a, b))
         return link_probability(ctx.features(ia, ea, ib, eb)) >= TAKEAWAY_SAME_STORY
+
     return same
 
 
-def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: list[StoredItem],
-            sources: list[tuple[str, str]], health: dict[str, SourceHealth], now: datetime,
-            classification: str | None = None, history: list["DaySummary"] = (),
-            background: list[StoredItem] = (), usual: dict[str, int] | None = None) -> Brief:
+def compose(
+    *,
+    title: str,
+    as_of: datetime,
+    tz: ZoneInfo,
+    hours: int,
+    items: list[StoredItem],
+    sources: list[tuple[str, str]],
+    health: dict[str, SourceHealth],
+    now: datetime,
+    classification: str | None = None,
+    history: list[DaySummary] = (),
+    background: list[StoredItem] = (),
+    usual: dict[str, int] | None = None,
+) -> Brief:
     """The brief for the window ending at `as_of`. `items` are those published in the window;
     `history` the per-day summaries of the days before it (trends, novelty, coverage);
     `background` earlier items that only calibrate which words are common (clustering);
@@ -253,9 +331,13 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     week = history[-7:]
     seen_theaters = {t for h in week for t in h.counts}
     seen_actors = {a for h in week for a in h.actors}
-    if _has_baseline(history):   # without one, everything would look new
-        entries = [replace(e, new=n, severity=severity(e.type, e.fatalities, e.outlets, e.text, n))
-                   if (n := _novelty(e, seen_theaters, seen_actors)) else e for e in entries]
+    if _has_baseline(history):  # without one, everything would look new
+        entries = [
+            replace(e, new=n, severity=severity(e.type, e.fatalities, e.outlets, e.text, n))
+            if (n := _novelty(e, seen_theaters, seen_actors))
+            else e
+            for e in entries
+        ]
 
     by_theater: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -273,10 +355,21 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     for t in order:
         es = by_theater.get(t, [])
         actor_rank = Counter(e.actors[0] if e.actors else "~" for e in es)
-        es.sort(key=lambda e: (-actor_rank[e.actors[0] if e.actors else "~"],
-                               e.actors[0] if e.actors else "~", -e.severity, e.published))
-        sections.append(TheaterSection(t, *(tuple(e for e in es if e.type == ty) for ty in TYPES),
-                                       see_also=tuple(sorted(touching.get(t, ()), key=lambda e: -e.severity))))
+        es.sort(
+            key=lambda e: (
+                -actor_rank[e.actors[0] if e.actors else "~"],
+                e.actors[0] if e.actors else "~",
+                -e.severity,
+                e.published,
+            )
+        )
+        sections.append(
+            TheaterSection(
+                t,
+                *(tuple(e for e in es if e.type == ty) for ty in TYPES),
+                see_also=tuple(sorted(touching.get(t, ()), key=lambda e: -e.severity)),
+            )
+        )
 
     takeaways = _takeaways(entries, _story_test(items, list(background)))
 
@@ -285,30 +378,53 @@ def compose(*, title: str, as_of: datetime, tz: ZoneInfo, hours: int, items: lis
     for name, url in sources:
         h = health.get(name)
         tried = h is not None and h.ok is not None
-        statuses.append(SourceStatus(
-            name=name, url=url, ok=bool(tried and h.ok), error=(h.error if tried else None),
-            items=per_source.get(name, 0), last_ok=h.last_ok if h else None,
-            failing_since=h.failing_since if h else None, tried=tried))
+        statuses.append(
+            SourceStatus(
+                name=name,
+                url=url,
+                ok=bool(tried and h.ok),
+                error=(h.error if tried else None),
+                items=per_source.get(name, 0),
+                last_ok=h.last_ok if h else None,
+                failing_since=h.failing_since if h else None,
+                tried=tried,
+            )
+        )
     failing = {s.name for s in statuses if s.failed}
     covered_by: dict[str, set[str]] = defaultdict(set)
     for h in week:
         for theater, names in h.sources.items():
             covered_by[theater].update(names)
-    gaps = tuple(sorted(t for t, names in covered_by.items()
-                        if t != UNPLACED and names and names <= failing))
+    gaps = tuple(sorted(t for t, names in covered_by.items() if t != UNPLACED and names and names <= failing))
 
     coverage = _coverage(statuses, usual or {})
     trend, days = trends(entries, history, as_of, tz)
-    return Brief(title=title, date=as_of.astimezone(tz).date().isoformat(), timezone=str(tz.key),
-                 window_start=start, window_end=end, generated=now, sections=tuple(sections),
-                 sources=tuple(statuses), items_in_window=len(items),
-                 classification=classification, takeaways=takeaways, trends=trend, days=days,
-                 coverage_gaps=gaps, coverage=coverage)
+    return Brief(
+        title=title,
+        date=as_of.astimezone(tz).date().isoformat(),
+        timezone=str(tz.key),
+        window_start=start,
+        window_end=end,
+        generated=now,
+        sections=tuple(sections),
+        sources=tuple(statuses),
+        items_in_window=len(items),
+        classification=classification,
+        takeaways=takeaways,
+        trends=trend,
+        days=days,
+        coverage_gaps=gaps,
+        coverage=coverage,
+    )
 
 
 def _coverage(statuses: list[SourceStatus], usual: dict[str, int]) -> Coverage:
     failed = tuple(s.name for s in statuses if s.failed)
     volume = sum(usual.get(s.name, 0) for s in statuses)
     share = sum(usual.get(n, 0) for n in failed) / volume if volume else None
-    return Coverage(total=len(statuses), failed=failed,
-                    unfetched=tuple(s.name for s in statuses if not s.tried), missing_share=share)
+    return Coverage(
+        total=len(statuses),
+        failed=failed,
+        unfetched=tuple(s.name for s in statuses if not s.tried),
+        missing_share=share,
+    )

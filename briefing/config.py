@@ -5,6 +5,7 @@ space``); unknown keys and theater names are rejected with the nearest known one
 unknown key, did you mean 'window_hours'?``); theater names match whatever their case; secrets
 are never in the file, only the names of environment variables.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -51,7 +52,7 @@ def url_problem(url: str) -> str | None:
         return "contains a space"
     try:
         parts = urlsplit(url)
-    except ValueError:                    # "Invalid IPv6 URL"
+    except ValueError:  # "Invalid IPv6 URL"
         return "unbalanced [ ] around the host"
     try:
         port = parts.port
@@ -65,7 +66,7 @@ def url_problem(url: str) -> str | None:
     if not parts.netloc.rpartition("@")[2] or not parts.hostname:
         return "no host (expected https://host/path)"
     host = parts.hostname
-    if ":" not in host and not _HOST.match(host):     # ':' only in a bracketed IPv6 literal
+    if ":" not in host and not _HOST.match(host):  # ':' only in a bracketed IPv6 literal
         return f"not a valid host name {host!r}"
     if port == 0:
         return "invalid port '0'"
@@ -108,10 +109,10 @@ class SourceConfig(_Frozen):
 
 class Subscriber(_Frozen):
     email: str
-    theaters: tuple[str, ...] | None = None   # None = everything
+    theaters: tuple[str, ...] | None = None  # None = everything
     actors: tuple[str, ...] | None = None
     min_severity: float = 0.0
-    label: str | None = None                   # edition name in the subject; default: the theaters
+    label: str | None = None  # edition name in the subject; default: the theaters
 
     _email = field_validator("email")(classmethod(lambda cls, v: _check_email(v)))
 
@@ -119,7 +120,7 @@ class Subscriber(_Frozen):
     @classmethod
     def _names(cls, v):
         # These reach the subject line: short single-line names only.
-        for name in ([v] if isinstance(v, str) else v or ()):
+        for name in [v] if isinstance(v, str) else v or ():
             if not name.strip() or len(name) > 80 or not header_safe(name):
                 raise ValueError(f"not a theater/actor name: {name!r}")
         return v
@@ -129,22 +130,24 @@ class SmtpConfig(_Frozen):
     host: str
     port: int = Field(default=25, ge=1, le=65535)
     starttls: bool = False
-    ssl: bool = False                          # implicit TLS (port 465)
-    username_env: str | None = None            # names of environment variables, never values
+    ssl: bool = False  # implicit TLS (port 465)
+    username_env: str | None = None  # names of environment variables, never values
     password_env: str | None = None
     timeout: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=3, ge=1, le=10)   # attempts for temporary failures (4xx, network)
-    backoff: float = Field(default=5.0, ge=0)      # seconds before the 2nd attempt, doubling after
-    allow_insecure_auth: bool = False          # log in over plain TCP (a relay on a trusted network)
+    retries: int = Field(default=3, ge=1, le=10)  # attempts for temporary failures (4xx, network)
+    backoff: float = Field(default=5.0, ge=0)  # seconds before the 2nd attempt, doubling after
+    allow_insecure_auth: bool = False  # log in over plain TCP (a relay on a trusted network)
 
     @model_validator(mode="after")
-    def _tls_modes(self) -> "SmtpConfig":
+    def _tls_modes(self) -> SmtpConfig:
         if self.starttls and self.ssl:
             raise ValueError("choose starttls or ssl, not both")
         if self.username_env and not (self.starttls or self.ssl or self.allow_insecure_auth):
             # AUTH PLAIN over plain TCP hands the password to anyone on the path
-            raise ValueError("a login (username_env) needs starttls: true or ssl: true "
-                             "(or allow_insecure_auth: true for a relay on a trusted network)")
+            raise ValueError(
+                "a login (username_env) needs starttls: true or ssl: true "
+                "(or allow_insecure_auth: true for a relay on a trusted network)"
+            )
         if bool(self.username_env) != bool(self.password_env):
             raise ValueError("username_env and password_env go together")
         return self
@@ -181,15 +184,15 @@ class Config(_Frozen):
     window_hours: int = Field(default=24, ge=1, le=24 * 14)
     schedule: str = "0 6 * * *"
     output_dir: Path = Path("output")
-    database: Path | None = None               # default: OUTPUT_DIR/briefing.sqlite3
-    templates_dir: Path | None = None          # user overrides, searched before the built-ins
-    classification: str | None = None          # optional handling line on the cover
+    database: Path | None = None  # default: OUTPUT_DIR/briefing.sqlite3
+    templates_dir: Path | None = None  # user overrides, searched before the built-ins
+    classification: str | None = None  # optional handling line on the cover
     paper_size: str = "A4"
     sources: tuple[SourceConfig, ...]
     subscribers: tuple[Subscriber, ...] = ()
     delivery: Delivery = Delivery()
     fetch: FetchConfig = FetchConfig()
-    taxonomy: dict[str, Any] | None = None     # extractor overrides (see briefing.extract)
+    taxonomy: dict[str, Any] | None = None  # extractor overrides (see briefing.extract)
 
     @field_validator("title", "classification")
     @classmethod
@@ -212,7 +215,7 @@ class Config(_Frozen):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Europe/London)")
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Europe/London)") from None
         return v
 
     @field_validator("schedule")
@@ -222,6 +225,7 @@ class Config(_Frozen):
         if len(fields) not in (5, 6) or not all(_CRON_FIELD.match(f) for f in fields):
             raise ValueError("not a 5-field cron expression such as '0 6 * * *'")
         from .schedule import validate
+
         problem = validate(v)
         if problem:
             raise ValueError(problem.removeprefix("schedule: "))
@@ -235,7 +239,7 @@ class Config(_Frozen):
         return v
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "Config":
+    def _unique_names(self) -> Config:
         seen: set[str] = set()
         for i, s in enumerate(self.sources):
             if s.name in seen:
@@ -303,7 +307,7 @@ def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     them (``from``, not ``from_``); None where the value is not a model (e.g. ``taxonomy``)."""
     current: type[BaseModel] | None = model
     for part in loc:
-        if isinstance(part, int):             # an index into a list of models
+        if isinstance(part, int):  # an index into a list of models
             continue
         field = next((f for name, f in current.model_fields.items() if part in (name, f.alias)), None)
         current = _model_in(field.annotation) if field is not None else None
@@ -358,15 +362,17 @@ class _TheaterNames:
         key = key_of(name)
         entry = self.taxonomy.index.get(key)
         home = (entry.place or entry.demonym) if entry else self.taxonomy.cities.get(key)
-        close = close_matches(name, self.names, cutoff=0.75)   # typos score ≥ 0.8
+        close = close_matches(name, self.names, cutoff=0.75)  # typos score ≥ 0.8
         close = list(dict.fromkeys(([home] if home else []) + close))[:3]
         mean = f", did you mean {_either(close)}?" if close else ""
         if self.hinted:
             return f"{path}: unknown theater {name!r}{mean}"
         self.hinted = True
         extra = [t for t in self.taxonomy.theaters if t not in self.base.theaters]
-        where = (f"valid: the {len(self.base.theaters)} theater names in the first column of "
-                 f"{HERE / 'theaters.tsv'}")
+        where = (
+            f"valid: the {len(self.base.theaters)} theater names in the first column of "
+            f"{HERE / 'theaters.tsv'}"
+        )
         if extra:
             where += f", those under taxonomy.theaters ({', '.join(extra)})"
         if self.groupings:
@@ -393,10 +399,11 @@ def canonical_taxonomy(overrides: Any, base: Any) -> Any:
     extra = overrides.get("theaters")
     if isinstance(extra, list) and extra:
         from .extract import load_taxonomy
+
         try:
             taxonomy = load_taxonomy({"theaters": extra})
         except ValueError:
-            return overrides                  # reported with its path by the caller's load
+            return overrides  # reported with its path by the caller's load
     names = _TheaterNames(taxonomy, base, groupings=False)
 
     def theater(value: Any, path: str) -> Any:
@@ -410,8 +417,12 @@ def canonical_taxonomy(overrides: Any, base: Any) -> Any:
     out = dict(overrides)
     groupings = overrides.get("groupings")
     if isinstance(groupings, dict):
-        out["groupings"] = {g: [theater(m, f"taxonomy.groupings.{g}[{i}]") for i, m in enumerate(members)]
-                            if isinstance(members, list) else members for g, members in groupings.items()}
+        out["groupings"] = {
+            g: [theater(m, f"taxonomy.groupings.{g}[{i}]") for i, m in enumerate(members)]
+            if isinstance(members, list)
+            else members
+            for g, members in groupings.items()
+        }
     places = overrides.get("places")
     if isinstance(places, dict):
         out["places"] = {p: theater(t, f"taxonomy.places.{p}") for p, t in places.items()}
@@ -422,7 +433,9 @@ def canonical_taxonomy(overrides: Any, base: Any) -> Any:
             if isinstance(spec, dict):
                 for k in spec:
                     if k not in _ACTOR_KEYS:
-                        problems.append(f"taxonomy.actors.{alias}.{k}: {unknown_key(str(k), list(_ACTOR_KEYS))}")
+                        problems.append(
+                            f"taxonomy.actors.{alias}.{k}: {unknown_key(str(k), list(_ACTOR_KEYS))}"
+                        )
                 if "home" in spec:
                     spec = {**spec, "home": theater(spec["home"], f"taxonomy.actors.{alias}.home")}
             fixed[alias] = spec
@@ -441,6 +454,7 @@ def parse_config(data: Any, base_dir: Path = Path(".")) -> Config:
     except ValidationError as exc:
         raise ConfigError("; ".join(format_errors(exc, Config))) from None
     from .extract import load_taxonomy
+
     base = load_taxonomy()
     overrides = canonical_taxonomy(cfg.taxonomy, base)
     try:
@@ -465,17 +479,25 @@ def parse_config(data: Any, base_dir: Path = Path(".")) -> Config:
                 continue
             canonical.append(found)
             expanded += taxonomy.expand(found)
-        subs.append(sub.model_copy(update={"theaters": tuple(dict.fromkeys(expanded)),
-                                           "label": sub.label or ", ".join(canonical)}))
+        subs.append(
+            sub.model_copy(
+                update={
+                    "theaters": tuple(dict.fromkeys(expanded)),
+                    "label": sub.label or ", ".join(canonical),
+                }
+            )
+        )
     if problems:
         raise ConfigError("; ".join(problems))
     cfg = cfg.model_copy(update={"subscribers": tuple(subs), "taxonomy": overrides})
     resolve = lambda p: p if p is None or p.is_absolute() else (base_dir / p)  # noqa: E731
-    return cfg.model_copy(update={
-        "output_dir": resolve(cfg.output_dir),
-        "database": resolve(cfg.database),
-        "templates_dir": resolve(cfg.templates_dir),
-    })
+    return cfg.model_copy(
+        update={
+            "output_dir": resolve(cfg.output_dir),
+            "database": resolve(cfg.database),
+            "templates_dir": resolve(cfg.templates_dir),
+        }
+    )
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:

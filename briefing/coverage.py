@@ -1,12 +1,13 @@
 """How a degraded run announces itself: one line for the brief's banner, the email subject and
 the console. A run where feeds failed must not read like a quiet day (issue 13)."""
+
 from __future__ import annotations
 
 from .model import Brief
 
 # Past these, the email subject carries the warning too (the banner always shows).
-LOUD_SHARE = 0.10           # of the usual reports missing
-LOUD_SOURCES = 0.25         # of the sources failed, when there is no history to weigh them
+LOUD_SHARE = 0.10  # of the usual reports missing
+LOUD_SOURCES = 0.25  # of the sources failed, when there is no history to weigh them
 
 
 def note(brief: Brief) -> str | None:
@@ -14,12 +15,16 @@ def note(brief: Brief) -> str | None:
     of Yemen.' — or None when every source that was tried answered."""
     c = brief.coverage
     if empty(brief):
-        return (f"No brief today: all {len(c.failed)} sources failed."
-                " Nothing here is news from this window; silence is not calm.")
+        return (
+            f"No brief today: all {len(c.failed)} sources failed."
+            " Nothing here is news from this window; silence is not calm."
+        )
     if c.all_failed:
-        return (f"All {len(c.failed)} sources failed on this run: below are only the "
-                f"{brief.items_in_window} reports stored by earlier runs in this window; "
-                "anything newer is missing.")
+        return (
+            f"All {len(c.failed)} sources failed on this run: below are only the "
+            f"{brief.items_in_window} reports stored by earlier runs in this window; "
+            "anything newer is missing."
+        )
     if not c.degraded:
         return None
     line = f"Partial coverage: {len(c.failed)} of {c.total} sources failed"

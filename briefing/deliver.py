@@ -9,6 +9,7 @@ server's answer: it may have been delivered, so it is never retried by itself; `
 No header ever carries feed text: the subject is our own title and the date, List-Id and
 List-Unsubscribe come from the configuration (title, From address).
 """
+
 from __future__ import annotations
 
 import html
@@ -19,12 +20,12 @@ import socket
 import ssl
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 from . import coverage
@@ -40,8 +41,8 @@ from .store import Store
 class Delivery:
     subscriber: str
     edition: str
-    status: str                     # sent | failed | uncertain | skipped (already sent earlier)
-    channel: str                    # outbox path or smtp://host:port
+    status: str  # sent | failed | uncertain | skipped (already sent earlier)
+    channel: str  # outbox path or smtp://host:port
     error: str | None = None
     attempts: int = 0
 
@@ -82,6 +83,7 @@ def _n(count: int, word: str) -> str:
 
 def _local(brief: Brief) -> datetime:
     from zoneinfo import ZoneInfo
+
     return brief.window_end.astimezone(ZoneInfo(brief.timezone))
 
 
@@ -108,17 +110,21 @@ def attachment_name(brief: Brief) -> str:
 
 def _counts_line(brief: Brief) -> str:
     where = " in this edition" if brief.edition != "full" else ""
-    return (f"{_n(len(brief.entries), 'event')}{where} from {_n(brief.items_in_window, 'report')}; "
-            f"information cut-off {_cutoff(brief)}.")
+    return (
+        f"{_n(len(brief.entries), 'event')}{where} from {_n(brief.items_in_window, 'report')}; "
+        f"information cut-off {_cutoff(brief)}."
+    )
 
 
 def _attached(brief: Brief) -> tuple[str, str]:
     """What is attached, as (lead, rest): the lead is bold in the HTML part."""
     if brief.edition == "full":
         return "The full brief is attached as a PDF", ", every line with its sources."
-    return (f"Your {edition_title(brief)} is attached as a PDF",
-            ", every line with its sources. It keeps only what your subscription asks for; "
-            "the full brief covers every theater.")
+    return (
+        f"Your {edition_title(brief)} is attached as a PDF",
+        ", every line with its sources. It keeps only what your subscription asks for; "
+        "the full brief covers every theater.",
+    )
 
 
 def _meta(e: Entry) -> list[str]:
@@ -136,11 +142,15 @@ def _unsubscribe_line(sender: str) -> str:
 
 def text_body(brief: Brief, sender: str | None = None) -> str:
     """The plain-text part: the same content as the HTML part, laid out for a fixed-width font."""
-    lines = [brief.title + (f" — {edition_title(brief)}" if edition_title(brief) else ""), _dateline(brief), ""]
+    lines = [
+        brief.title + (f" — {edition_title(brief)}" if edition_title(brief) else ""),
+        _dateline(brief),
+        "",
+    ]
     note = coverage.note(brief)
-    if note:                    # framed, so that it reads as the warning it is
+    if note:  # framed, so that it reads as the warning it is
         box = textwrap.wrap(note, 72)
-        rule = "=" * max(len(l) for l in box)
+        rule = "=" * max(len(line) for line in box)
         lines += [rule, *box, rule, ""]
     lines += [*textwrap.wrap(_counts_line(brief), 76), ""]
     if brief.takeaways:
@@ -150,12 +160,14 @@ def text_body(brief: Brief, sender: str | None = None) -> str:
             lines += textwrap.wrap(e.text, 76, initial_indent="    ", subsequent_indent="    ")
         lines.append("")
     lines.append("BY THEATER")
-    active = [s for s in brief.sections if s.count]   # not the cross-reference-only theaters
+    active = [s for s in brief.sections if s.count]  # not the cross-reference-only theaters
     if active:
         width = max(len("Theater"), *(len(s.theater) for s in active))
         lines.append(f"  {'Theater':<{width}}  Incidents  Threats  Deployments")
         for s in active:
-            lines.append(f"  {s.theater:<{width}}  {len(s.incidents):>9}  {len(s.threats):>7}  {len(s.deployments):>11}")
+            lines.append(
+                f"  {s.theater:<{width}}  {len(s.incidents):>9}  {len(s.threats):>7}  {len(s.deployments):>11}"
+            )
     else:
         lines.append("  nothing reported in this window")
     if brief.coverage.failed:
@@ -170,11 +182,19 @@ def text_body(brief: Brief, sender: str | None = None) -> str:
 def notice_body(brief: Brief, sender: str | None = None) -> str:
     """When every source failed: say so plainly instead of mailing an empty brief."""
     by_name = {s.name: s for s in brief.sources}
-    lines = [f"{brief.title} — {brief.date}", "", coverage.note(brief) or "", "",
-             f"Window: up to {_cutoff(brief)}. Errors:"]
+    lines = [
+        f"{brief.title} — {brief.date}",
+        "",
+        coverage.note(brief) or "",
+        "",
+        f"Window: up to {_cutoff(brief)}. Errors:",
+    ]
     lines += [f"  - {n}: {_one_line(by_name[n].error or 'unknown error')}" for n in brief.coverage.failed]
-    lines += ["", "The brief will follow from the next run that reaches its sources; "
-              "`briefing status` shows each source's health."]
+    lines += [
+        "",
+        "The brief will follow from the next run that reaches its sources; "
+        "`briefing status` shows each source's health.",
+    ]
     if sender:
         lines += ["", "-- ", _unsubscribe_line(sender)]
     return "\n".join(lines) + "\n"
@@ -185,29 +205,39 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
     coloured box; the key takeaways; the per-theater counts; failed sources; what is attached."""
     esc = lambda v: html.escape(str(v), quote=True)  # noqa: E731
     cell = f"font-family:{FONT};color:{INK};"
-    pad = f"padding:0 20px;font-family:{FONT};"     # every cell names the font: clients drop inheritance
+    pad = f"padding:0 20px;font-family:{FONT};"  # every cell names the font: clients drop inheritance
 
     def heading(text: str) -> str:
-        return (f'<tr><td style="{pad}padding-top:22px;padding-bottom:6px;font-family:{FONT};font-size:12px;'
-                f'font-weight:bold;letter-spacing:0.06em;text-transform:uppercase;color:{MUTED};">{esc(text)}</td></tr>')
+        return (
+            f'<tr><td style="{pad}padding-top:22px;padding-bottom:6px;font-family:{FONT};font-size:12px;'
+            f'font-weight:bold;letter-spacing:0.06em;text-transform:uppercase;color:{MUTED};">{esc(text)}</td></tr>'
+        )
 
     rows: list[str] = []
     edition = edition_title(brief)
     rows.append(
         f'<tr><td style="background:#1d2b45;padding:20px 20px 18px;font-family:{FONT};">'
         f'<div style="font-size:22px;line-height:1.25;font-weight:bold;color:#ffffff;">{esc(brief.title)}</div>'
-        + (f'<div style="font-size:15px;line-height:1.4;color:#dfe6f2;padding-top:4px;">{esc(edition)}</div>' if edition else "")
+        + (
+            f'<div style="font-size:15px;line-height:1.4;color:#dfe6f2;padding-top:4px;">{esc(edition)}</div>'
+            if edition
+            else ""
+        )
         + f'<div style="font-size:13px;line-height:1.4;color:#b8c3d6;padding-top:6px;">{esc(_dateline(brief))}</div>'
-        '</td></tr>')
+        "</td></tr>"
+    )
     note = coverage.note(brief)
     if note:
         rows.append(
             f'<tr><td style="{pad}padding-top:18px;">'
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">'
             f'<tr><td style="background:#fff3e0;border-left:4px solid #e07b00;padding:12px 14px;{cell}'
-            f'font-size:15px;line-height:1.45;font-weight:bold;color:#5c3300;">{esc(note)}</td></tr></table></td></tr>')
-    rows.append(f'<tr><td style="{pad}padding-top:16px;{cell}font-size:14px;line-height:1.5;color:{MUTED};">'
-                f'{esc(_counts_line(brief))}</td></tr>')
+            f'font-size:15px;line-height:1.45;font-weight:bold;color:#5c3300;">{esc(note)}</td></tr></table></td></tr>'
+        )
+    rows.append(
+        f'<tr><td style="{pad}padding-top:16px;{cell}font-size:14px;line-height:1.5;color:{MUTED};">'
+        f"{esc(_counts_line(brief))}</td></tr>"
+    )
     if brief.takeaways:
         rows.append(heading("Key takeaways"))
         items = []
@@ -221,35 +251,47 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
                 f'<div style="font-size:12px;line-height:1.5;color:{MUTED};">'
                 f'<b style="color:{INK};">{esc(e.theater)}</b> · {esc(" · ".join(meta[:-1]))} · '
                 f'<span style="background:{bg};color:{fg};padding:1px 6px;border-radius:3px;white-space:nowrap;">'
-                f'{esc(meta[-1])}</span></div>'
+                f"{esc(meta[-1])}</span></div>"
                 f'<div style="font-size:15px;line-height:1.45;padding-top:3px;word-wrap:break-word;'
-                f'overflow-wrap:anywhere;">{esc(e.text)}</div></td></tr>')
-        rows.append(f'<tr><td style="{pad}"><table role="presentation" width="100%" cellpadding="0" '
-                    f'cellspacing="0" border="0" style="border-collapse:collapse;">{"".join(items)}</table></td></tr>')
+                f'overflow-wrap:anywhere;">{esc(e.text)}</div></td></tr>'
+            )
+        rows.append(
+            f'<tr><td style="{pad}"><table role="presentation" width="100%" cellpadding="0" '
+            f'cellspacing="0" border="0" style="border-collapse:collapse;">{"".join(items)}</table></td></tr>'
+        )
     rows.append(heading("By theater"))
-    active = [s for s in brief.sections if s.count]   # not the cross-reference-only theaters
+    active = [s for s in brief.sections if s.count]  # not the cross-reference-only theaters
     if active:
-        th = (f"padding:7px 8px;background:{PAPER};border-bottom:1px solid {RULE};font-family:{FONT};"
-              f"font-size:12px;font-weight:bold;color:{MUTED};")
+        th = (
+            f"padding:7px 8px;background:{PAPER};border-bottom:1px solid {RULE};font-family:{FONT};"
+            f"font-size:12px;font-weight:bold;color:{MUTED};"
+        )
         td = f"padding:7px 8px;border-bottom:1px solid {RULE};{cell}font-size:14px;line-height:1.35;"
 
         def num(n: int) -> str:
             return f'<td align="right" style="{td}{"" if n else "color:#a3abb8;"}">{n}</td>'
 
-        body = "".join(f'<tr><td style="{td}overflow-wrap:anywhere;">{esc(s.theater)}</td>'
-                       f"{num(len(s.incidents))}{num(len(s.threats))}{num(len(s.deployments))}</tr>"
-                       for s in active)
+        body = "".join(
+            f'<tr><td style="{td}overflow-wrap:anywhere;">{esc(s.theater)}</td>'
+            f"{num(len(s.incidents))}{num(len(s.threats))}{num(len(s.deployments))}</tr>"
+            for s in active
+        )
         rows.append(
             f'<tr><td style="{pad}"><table width="100%" cellpadding="0" cellspacing="0" border="0" '
             'style="border-collapse:collapse;">'
             f'<tr><th align="left" style="{th}">Theater</th><th align="right" style="{th}">Incidents</th>'
             f'<th align="right" style="{th}">Threats</th><th align="right" style="{th}">Deployments</th></tr>'
-            f"{body}</table></td></tr>")
+            f"{body}</table></td></tr>"
+        )
     else:
-        rows.append(f'<tr><td style="{pad}{cell}font-size:14px;">Nothing was reported in this window.</td></tr>')
+        rows.append(
+            f'<tr><td style="{pad}{cell}font-size:14px;">Nothing was reported in this window.</td></tr>'
+        )
     if brief.coverage.failed:
-        rows.append(f'<tr><td style="{pad}padding-top:14px;{cell}font-size:13px;line-height:1.45;color:#8a1f11;">'
-                    f"{esc('Sources that failed: ' + ', '.join(brief.coverage.failed))}</td></tr>")
+        rows.append(
+            f'<tr><td style="{pad}padding-top:14px;{cell}font-size:13px;line-height:1.45;color:#8a1f11;">'
+            f"{esc('Sources that failed: ' + ', '.join(brief.coverage.failed))}</td></tr>"
+        )
     lead, rest = _attached(brief)
     rows.append(
         f'<tr><td style="padding:20px;font-family:{FONT};">'
@@ -257,9 +299,16 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
         f'<tr><td style="background:{PAPER};border:1px solid {RULE};padding:12px 14px;{cell}font-size:14px;line-height:1.5;">'
         f"<b>{esc(lead)}</b>{esc(rest)}"
         f'<div style="padding-top:4px;font-size:12px;color:{MUTED};overflow-wrap:anywhere;">{esc(attachment_name(brief))}</div>'
-        "</td></tr></table></td></tr>")
-    footer = (f'<tr><td style="padding:14px 20px 4px;font-family:{FONT};font-size:12px;line-height:1.5;'
-              f'color:{MUTED};">{esc(_unsubscribe_line(sender))}</td></tr>') if sender else ""
+        "</td></tr></table></td></tr>"
+    )
+    footer = (
+        (
+            f'<tr><td style="padding:14px 20px 4px;font-family:{FONT};font-size:12px;line-height:1.5;'
+            f'color:{MUTED};">{esc(_unsubscribe_line(sender))}</td></tr>'
+        )
+        if sender
+        else ""
+    )
     preheader = note or (brief.takeaways[0].text if brief.takeaways else _counts_line(brief))
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -276,11 +325,13 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
         'cellspacing="0" border="0"><tr><td><![endif]-->'
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="max-width:640px;background:#ffffff;border:1px solid #d5dbe3;border-collapse:collapse;">'
-        + "".join(rows) + "</table>"
+        + "".join(rows)
+        + "</table>"
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="max-width:640px;border-collapse:collapse;">' + footer + "</table>"
         "<!--[if mso]></td></tr></table><![endif]-->"
-        "</td></tr></table></body></html>")
+        "</td></tr></table></body></html>"
+    )
 
 
 def list_headers(sender: str, title: str) -> dict[str, str]:
@@ -292,10 +343,12 @@ def list_headers(sender: str, title: str) -> dict[str, str]:
     name = _one_line(title)[:100]
     if name.isascii():
         phrase = '"' + re.sub(r'(["\\])', r"\\\1", name) + '"'
-    else:                       # encoded words may not stand inside quotes: plain words instead
+    else:  # encoded words may not stand inside quotes: plain words instead
         phrase = " ".join(re.sub(r'[()<>@,;:\\".\[\]]', " ", name).split())
-    return {"List-Id": f"{phrase} <briefing.{domain}>".strip(),
-            "List-Unsubscribe": f"<mailto:{quote(sender, safe='@.+-_~')}?subject=unsubscribe>"}
+    return {
+        "List-Id": f"{phrase} <briefing.{domain}>".strip(),
+        "List-Unsubscribe": f"<mailto:{quote(sender, safe='@.+-_~')}?subject=unsubscribe>",
+    }
 
 
 def build_message(config: Config, sub: Subscriber, brief: Brief, pdf: bytes | None) -> EmailMessage:
@@ -361,8 +414,9 @@ class SmtpMailer:
         c = self.cfg
         try:
             if c.ssl:
-                conn = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
-                                        context=ssl.create_default_context())
+                conn = smtplib.SMTP_SSL(
+                    c.host, c.port, timeout=c.timeout, context=ssl.create_default_context()
+                )
             else:
                 conn = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
                 if c.starttls:
@@ -371,8 +425,9 @@ class SmtpMailer:
                 user, password = self.env.get(c.username_env), self.env.get(c.password_env or "")
                 if not user or password is None:
                     conn.close()
-                    raise PermanentFailure(f"SMTP login: environment variable {c.username_env}"
-                                           f" or {c.password_env} is not set")
+                    raise PermanentFailure(
+                        f"SMTP login: environment variable {c.username_env} or {c.password_env} is not set"
+                    )
                 conn.login(user, password)
             return conn
         except smtplib.SMTPAuthenticationError as exc:
@@ -407,8 +462,10 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             if payload_sent:
-                raise UncertainFailure(f"connection lost after the message was sent, before the server "
-                                       f"confirmed it ({_describe(exc)})") from None
+                raise UncertainFailure(
+                    f"connection lost after the message was sent, before the server "
+                    f"confirmed it ({_describe(exc)})"
+                ) from None
             raise TemporaryFailure(_describe(exc)) from None
         if code != 250:
             self._fail(code, f"{code} {_text(text)}", reset=True)
@@ -455,12 +512,20 @@ def _describe(exc: BaseException) -> str:
 
 
 # -- the ledger-guarded loop ---------------------------------------------------------------
-NOTICE = "notice"       # the ledger's edition name for the all-sources-failed notice
+NOTICE = "notice"  # the ledger's edition name for the all-sources-failed notice
 
 
-def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes]], out_dir: Path,
-            *, resend: bool = False, only: set[str] | None = None, notice: bool = False,
-            sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
+def deliver(
+    config: Config,
+    store: Store,
+    editions: dict[str, tuple[Brief, bytes]],
+    out_dir: Path,
+    *,
+    resend: bool = False,
+    only: set[str] | None = None,
+    notice: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Delivery]:
     """Send each subscriber their edition once. `editions` maps edition key → (brief, pdf);
     `only`: these subscribers alone, sent again whatever the ledger says (`send --to`);
     `notice`: every source failed — send the short notice instead, once a day, recorded apart
@@ -483,8 +548,11 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
             # connection dropped before the server confirmed) may both have gone: never risk a
             # duplicate; `briefing send --date D --to ADDRESS` is the deliberate way.
             if previous in ("sent", "sending", "uncertain") and not resend and only is None:
-                why = {"sent": None, "sending": "state uncertain after a crash",
-                       "uncertain": "uncertain: the connection dropped before the server confirmed"}[previous]
+                why = {
+                    "sent": None,
+                    "sending": "state uncertain after a crash",
+                    "uncertain": "uncertain: the connection dropped before the server confirmed",
+                }[previous]
                 results.append(Delivery(sub.email, key, "skipped", transport.channel, why))
                 continue
             msg = build_message(config, sub, brief, pdf)
@@ -505,7 +573,7 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
                 except TemporaryFailure as exc:
                     error = f"{exc} (after {attempt + 1} attempts)"
                     if attempt + 1 < retries:
-                        sleep(backoff * 2 ** attempt)
+                        sleep(backoff * 2**attempt)
             status = status or ("failed" if error else "sent")
             store.mark_delivery(date, sub.email, key, status, _now(), error=error, channel=where)
             results.append(Delivery(sub.email, key, status, where, error, attempts))
@@ -515,4 +583,4 @@ def deliver(config: Config, store: Store, editions: dict[str, tuple[Brief, bytes
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

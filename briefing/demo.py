@@ -8,6 +8,7 @@ Beside its output the demo keeps `feeds.yaml`, its configuration with the output
 store made relative to it, so `briefing serve -c OUT/feeds.yaml` previews the demo brief (the
 sample feeds' loopback addresses are dead by then; the written brief is what `/` shows).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ import re
 import shlex
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,13 +27,14 @@ from .config import Config, load_config, parse_config
 from .pipeline import Progress, RunResult, run
 
 FEEDS_DIR = Path(__file__).resolve().parent / "demo_feeds"
-ANCHOR = datetime(2026, 1, 15, 6, 0, tzinfo=timezone.utc)   # see demo_feeds/README.md
+ANCHOR = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)  # see demo_feeds/README.md
 _RFC822 = re.compile(rb"(<pubDate>)([^<]+)(</pubDate>)")
 _ISO = re.compile(rb"(<(?:updated|published|dc:date)>)([^<]+)(</(?:updated|published|dc:date)>)")
 
 
 def shift_dates(xml: bytes, delta: timedelta) -> bytes:
     """Move every feed date by `delta`, keeping each date's own format and offset."""
+
     def rfc(m: re.Match) -> bytes:
         try:
             dt = parsedate_to_datetime(m[2].decode().strip())
@@ -76,18 +78,35 @@ def _demo_data(base: Config | None, urls: dict[str, str]) -> dict:
     """The demo's configuration as plain YAML-able data; paths relative to the output folder."""
     data: dict = {"title": "Morning Security Brief (demo)"}
     if base is not None:
-        data.update({"title": base.title, "timezone": base.timezone,
-                     "window_hours": base.window_hours,
-                     "classification": base.classification, "paper_size": base.paper_size,
-                     "templates_dir": str(base.templates_dir) if base.templates_dir else None})
-    data.update({"output_dir": ".", "database": "demo.sqlite3", "fetch": {"deadline": 10},
-                 "sources": [{"name": n, "url": u} for n, u in urls.items()]})
+        data.update(
+            {
+                "title": base.title,
+                "timezone": base.timezone,
+                "window_hours": base.window_hours,
+                "classification": base.classification,
+                "paper_size": base.paper_size,
+                "templates_dir": str(base.templates_dir) if base.templates_dir else None,
+            }
+        )
+    data.update(
+        {
+            "output_dir": ".",
+            "database": "demo.sqlite3",
+            "fetch": {"deadline": 10},
+            "sources": [{"name": n, "url": u} for n, u in urls.items()],
+        }
+    )
     if base is not None:
-        data.update({"subscribers": [s.model_dump(mode="json", exclude_none=True, by_alias=True)
-                                     for s in base.subscribers],
-                     # the sender, never the SMTP server: the demo only writes to its outbox
-                     "delivery": {"from": base.delivery.from_},
-                     "taxonomy": base.taxonomy})
+        data.update(
+            {
+                "subscribers": [
+                    s.model_dump(mode="json", exclude_none=True, by_alias=True) for s in base.subscribers
+                ],
+                # the sender, never the SMTP server: the demo only writes to its outbox
+                "delivery": {"from": base.delivery.from_},
+                "taxonomy": base.taxonomy,
+            }
+        )
     data = {k: v for k, v in data.items() if v is not None}
     return data
 
@@ -106,9 +125,11 @@ def keep_config(data: dict, out_dir: Path) -> Path:
         ours = True
     if not ours:
         path = out_dir / "demo-feeds.yaml"
-    header = (f"{_MARK}: its configuration, kept so that `briefing serve -c {path.name}`\n"
-              "# (from this folder) previews the demo brief. The sample feeds were served on loopback\n"
-              "# during the demo only: a `briefing run` with this file would find them all gone.\n")
+    header = (
+        f"{_MARK}: its configuration, kept so that `briefing serve -c {path.name}`\n"
+        "# (from this folder) previews the demo brief. The sample feeds were served on loopback\n"
+        "# during the demo only: a `briefing run` with this file would find them all gone.\n"
+    )
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return path
 
@@ -122,7 +143,7 @@ def preview_command(config_file: Path) -> str:
 def _shown(path: Path) -> str:
     """`path` relative to the working folder when it lies inside it, else as given/absolute."""
     if len(path.parts) == 1 and not path.is_absolute():
-        return str(path)                        # a bare program name, found on PATH
+        return str(path)  # a bare program name, found on PATH
     full, here = path.absolute(), Path.cwd()
     return os.path.relpath(full, here) if full.is_relative_to(here) else str(full)
 
@@ -132,10 +153,15 @@ def _feed_name(path: Path) -> str:
     return m[1].decode("utf-8", "replace").strip() if m else path.stem
 
 
-def run_demo(config_path: str, *, out_dir: Path | None = None, now: datetime | None = None,
-             progress: Progress = lambda _m: None) -> RunResult:
+def run_demo(
+    config_path: str,
+    *,
+    out_dir: Path | None = None,
+    now: datetime | None = None,
+    progress: Progress = lambda _m: None,
+) -> RunResult:
     base = load_config(config_path) if Path(config_path).exists() else None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     delta = now - ANCHOR
     files = sorted(p for p in FEEDS_DIR.iterdir() if p.suffix in (".rss", ".atom", ".rdf", ".xml"))
     _Handler.feeds = {f"/{p.name}": shift_dates(p.read_bytes(), delta) for p in files}
@@ -154,6 +180,7 @@ def run_demo(config_path: str, *, out_dir: Path | None = None, now: datetime | N
         server.shutdown()
         server.server_close()
     kept = keep_config(_demo_data(base, urls), out)
-    progress(f"demo: preview it in a browser with `{preview_command(kept)}` "
-             "(then open http://127.0.0.1:8000/)")
+    progress(
+        f"demo: preview it in a browser with `{preview_command(kept)}` (then open http://127.0.0.1:8000/)"
+    )
     return result

@@ -5,6 +5,7 @@ An edition has two names: `key`, for files and the delivery ledger (stable, neve
 reader), and `name`, for people ("Gaza, Israel, West Bank edition", or the subscriber's
 `label`), shown in the brief's title and the email, and as the attachment's file name
 (`file_slug`)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,9 @@ class Edition:
     def keeps(self, e: Entry) -> bool:
         if self.theaters is not None and e.theater.casefold() not in {t.casefold() for t in self.theaters}:
             return False
-        if self.actors is not None and not ({a.casefold() for a in e.actors}
-                                            & {a.casefold() for a in self.actors}):
+        if self.actors is not None and not (
+            {a.casefold() for a in e.actors} & {a.casefold() for a in self.actors}
+        ):
             return False
         return e.severity >= self.min_severity
 
@@ -78,10 +80,11 @@ def _severity_words(floor: float, alone: bool) -> str:
     """min_severity for a reader, on the brief's own tiers: 'high severity only', 'medium and
     high severity', or 'severity 3 and above' between tiers."""
     from .compose import SEVERITY_TIERS
-    tiers = [name for _f, name in SEVERITY_TIERS]            # high, medium, low
+
+    tiers = [name for _f, name in SEVERITY_TIERS]  # high, medium, low
     floors = {f: i for i, (f, _n) in enumerate(SEVERITY_TIERS)}
     if floor in floors:
-        above = tiers[:floors[floor] + 1][::-1]              # e.g. medium, high
+        above = tiers[: floors[floor] + 1][::-1]  # e.g. medium, high
         words = (" and ".join(above) if len(above) < 3 else "any") + " severity"
         if len(above) == 1:
             words += "" if alone else " only"
@@ -106,15 +109,26 @@ def filter_brief(brief: Brief, edition: Edition) -> Brief:
         return brief
     sections = []
     for s in brief.sections:
-        kept = TheaterSection(s.theater, tuple(filter(edition.keeps, s.incidents)),
-                              tuple(filter(edition.keeps, s.threats)),
-                              tuple(filter(edition.keeps, s.deployments)))
+        kept = TheaterSection(
+            s.theater,
+            tuple(filter(edition.keeps, s.incidents)),
+            tuple(filter(edition.keeps, s.threats)),
+            tuple(filter(edition.keeps, s.deployments)),
+        )
         if kept.count:
             sections.append(kept)
     ids = {e.id for s in sections for e in (*s.incidents, *s.threats, *s.deployments)}
-    wanted = ({t.casefold() for t in edition.theaters} if edition.theaters is not None
-              else {s.theater.casefold() for s in sections})
-    return replace(brief, sections=tuple(sections), edition=edition.key, edition_name=edition.name,
-                   takeaways=tuple(t for t in brief.takeaways if t.id in ids),
-                   trends=tuple(t for t in brief.trends if t.theater.casefold() in wanted),
-                   coverage_gaps=tuple(g for g in brief.coverage_gaps if g.casefold() in wanted))
+    wanted = (
+        {t.casefold() for t in edition.theaters}
+        if edition.theaters is not None
+        else {s.theater.casefold() for s in sections}
+    )
+    return replace(
+        brief,
+        sections=tuple(sections),
+        edition=edition.key,
+        edition_name=edition.name,
+        takeaways=tuple(t for t in brief.takeaways if t.id in ids),
+        trends=tuple(t for t in brief.trends if t.theater.casefold() in wanted),
+        coverage_gaps=tuple(g for g in brief.coverage_gaps if g.casefold() in wanted),
+    )

@@ -11,6 +11,7 @@ for a single bad feed. Guards, because feeds and their servers are untrusted:
   make us read the LAN or this machine; decimal and octal address forms resolve like any name).
   A feed the user configured on a private address may redirect within its own reach.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,10 +39,11 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 @dataclass(frozen=True)
 class FetchSettings:
     """Limits applied to every feed; seconds and bytes."""
+
     connect_timeout: float = 5.0
-    read_timeout: float = 5.0            # per read; a dripping server is caught by the deadline
-    deadline: float = 10.0               # whole request + body, per feed
-    max_bytes: int = 10 * 1024 * 1024    # raw and decompressed
+    read_timeout: float = 5.0  # per read; a dripping server is caught by the deadline
+    deadline: float = 10.0  # whole request + body, per feed
+    max_bytes: int = 10 * 1024 * 1024  # raw and decompressed
     max_redirects: int = 3
     # More than the hung feeds one expects: each holds a slot until its timeout (bench/load_fetch.py).
     concurrency: int = 64
@@ -52,10 +54,13 @@ class FeedError(Exception):
     """A per-feed failure whose message is already the one line the user sees."""
 
 
-def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | None = None,
-              settings: FetchSettings = FetchSettings(),
-              transport: httpx.AsyncBaseTransport | None = None,
-              then: Callable[[Fetched], Any] | None = None) -> list:
+def fetch_all(
+    sources: Sequence[Source],
+    validators: Mapping[str, Validators] | None = None,
+    settings: FetchSettings = FetchSettings(),
+    transport: httpx.AsyncBaseTransport | None = None,
+    then: Callable[[Fetched], Any] | None = None,
+) -> list:
     """Fetch all sources concurrently; results in the order of ``sources``.
 
     ``validators`` maps a source URL (or, failing that, its name) to the ETag/Last-Modified
@@ -66,6 +71,7 @@ def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | 
     arrives — parsing overlaps the wait for slow feeds — and (Fetched, then(Fetched)) pairs are
     returned instead.
     """
+
     def work() -> list:
         return asyncio.run(_fetch_all(list(sources), dict(validators or {}), settings, transport, then))
 
@@ -78,34 +84,45 @@ def fetch_all(sources: Sequence[Source], validators: Mapping[str, Validators] | 
         return pool.submit(work).result()
 
 
-async def _fetch_all(sources: list[Source], validators: dict[str, Validators],
-                     settings: FetchSettings, transport: httpx.AsyncBaseTransport | None,
-                     then: Callable[[Fetched], Any] | None = None) -> list:
-    timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
-                            write=settings.read_timeout, pool=settings.deadline)
+async def _fetch_all(
+    sources: list[Source],
+    validators: dict[str, Validators],
+    settings: FetchSettings,
+    transport: httpx.AsyncBaseTransport | None,
+    then: Callable[[Fetched], Any] | None = None,
+) -> list:
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.read_timeout,
+        pool=settings.deadline,
+    )
     limits = httpx.Limits(max_connections=max(1, settings.concurrency), max_keepalive_connections=8)
     semaphore = asyncio.Semaphore(max(1, settings.concurrency))
     # trust_env=False: a stray HTTP(S)_PROXY/NETRC on the host must not reroute or re-auth feeds.
-    async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False,
-                                 trust_env=False, transport=transport) as client:
+    async with httpx.AsyncClient(
+        timeout=timeout, limits=limits, follow_redirects=False, trust_env=False, transport=transport
+    ) as client:
         loop = asyncio.get_running_loop()
-        worker = concurrent.futures.ThreadPoolExecutor(max_workers=1)   # one: CPU-bound, GIL
+        worker = concurrent.futures.ThreadPoolExecutor(max_workers=1)  # one: CPU-bound, GIL
 
         async def one(source: Source):
-            async with semaphore:   # the deadline starts when the feed's turn comes, not before
+            async with semaphore:  # the deadline starts when the feed's turn comes, not before
                 old = validators.get(source.url) or validators.get(source.name) or Validators()
                 fetched = await _fetch_one(client, source, old, settings)
             if then is None:
                 return fetched
             return fetched, await loop.run_in_executor(worker, then, fetched)
+
         try:
             return list(await asyncio.gather(*(one(s) for s in sources)))
         finally:
             worker.shutdown(wait=True)
 
 
-async def _fetch_one(client: httpx.AsyncClient, source: Source, old: Validators,
-                     settings: FetchSettings) -> Fetched:
+async def _fetch_one(
+    client: httpx.AsyncClient, source: Source, old: Validators, settings: FetchSettings
+) -> Fetched:
     """One feed, never raising: the overall deadline wraps request, redirects and body."""
     start = time.monotonic()
     try:
@@ -117,23 +134,25 @@ async def _fetch_one(client: httpx.AsyncClient, source: Source, old: Validators,
         error = f"timed out after {settings.deadline:g} s (overall deadline)"
     except Exception as exc:  # noqa: BLE001 - a per-feed bug must not sink the whole run
         error = f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
-    return Fetched(source=source, ok=False, error=error, validators=old,
-                   elapsed=time.monotonic() - start)
+    return Fetched(source=source, ok=False, error=error, validators=old, elapsed=time.monotonic() - start)
 
 
-async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
-               settings: FetchSettings) -> Fetched:
-    headers = {"User-Agent": settings.user_agent,
-               # only what we can decompress safely ourselves (no br/zstd)
-               "Accept-Encoding": "gzip, deflate",
-               "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
-                         "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"}
+async def _get(
+    client: httpx.AsyncClient, source: Source, old: Validators, settings: FetchSettings
+) -> Fetched:
+    headers = {
+        "User-Agent": settings.user_agent,
+        # only what we can decompress safely ourselves (no br/zstd)
+        "Accept-Encoding": "gzip, deflate",
+        "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
+        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+    }
     if old.etag:
         headers["If-None-Match"] = old.etag
     if old.last_modified:
         headers["If-Modified-Since"] = old.last_modified
     url, seen = source.url, set()
-    reach = None                # how private the configured feed's own address is
+    reach = None  # how private the configured feed's own address is
     for hop in range(settings.max_redirects + 1):
         _check_scheme(url, redirected=hop > 0)
         seen.add(url)
@@ -175,21 +194,38 @@ async def _get(client: httpx.AsyncClient, source: Source, old: Validators,
     raise FeedError(f"too many redirects (more than {settings.max_redirects})")
 
 
-async def _finish(response: httpx.Response, source: Source, url: str, old: Validators,
-                  settings: FetchSettings) -> Fetched:
+async def _finish(
+    response: httpx.Response, source: Source, url: str, old: Validators, settings: FetchSettings
+) -> Fetched:
     """Turn the final response into a Fetched: 304, HTTP error, or a capped, decoded body."""
-    validators = Validators(etag=response.headers.get("etag") or old.etag,
-                            last_modified=response.headers.get("last-modified") or old.last_modified)
+    validators = Validators(
+        etag=response.headers.get("etag") or old.etag,
+        last_modified=response.headers.get("last-modified") or old.last_modified,
+    )
     content_type = response.headers.get("content-type")
     if response.status_code == 304:
-        return Fetched(source=source, ok=True, status=304, not_modified=True, final_url=url,
-                       content_type=content_type, validators=validators)
+        return Fetched(
+            source=source,
+            ok=True,
+            status=304,
+            not_modified=True,
+            final_url=url,
+            content_type=content_type,
+            validators=validators,
+        )
     if not 200 <= response.status_code < 300:
         reason = response.reason_phrase or ""
         raise FeedError(f"HTTP {response.status_code} {reason}".strip())
     body = await _read_body(response, settings)
-    return Fetched(source=source, ok=True, body=body, status=response.status_code,
-                   content_type=content_type, final_url=url, validators=validators)
+    return Fetched(
+        source=source,
+        ok=True,
+        body=body,
+        status=response.status_code,
+        content_type=content_type,
+        final_url=url,
+        validators=validators,
+    )
 
 
 async def _read_body(response: httpx.Response, settings: FetchSettings) -> bytes:
@@ -223,7 +259,7 @@ class _Decoder:
         elif encoding in ("gzip", "x-gzip"):
             self._wbits = 16 + zlib.MAX_WBITS
         elif encoding == "deflate":
-            self._wbits = zlib.MAX_WBITS     # zlib-wrapped; raw deflate tried on first error
+            self._wbits = zlib.MAX_WBITS  # zlib-wrapped; raw deflate tried on first error
         else:
             raise FeedError(f"unsupported Content-Encoding {encoding!r}")
         self._z = zlib.decompressobj(self._wbits) if self._wbits is not None else None
@@ -247,14 +283,14 @@ class _Decoder:
                 piece = self._z.decompress(data, self.cap - self.total + 1)
             except zlib.error as exc:
                 if self.encoding == "deflate" and not self._started and self._wbits == zlib.MAX_WBITS:
-                    self._wbits = -zlib.MAX_WBITS    # some servers send raw deflate
+                    self._wbits = -zlib.MAX_WBITS  # some servers send raw deflate
                     self._z = zlib.decompressobj(self._wbits)
                     continue
                 raise FeedError(f"corrupt {self.encoding} data: {exc}") from None
             self._started = True
             out.append(self._count(piece))
             data = self._z.unconsumed_tail
-            if self._z.eof and self._z.unused_data:   # concatenated gzip members
+            if self._z.eof and self._z.unused_data:  # concatenated gzip members
                 data = self._z.unused_data
                 self._z = zlib.decompressobj(self._wbits)
         return b"".join(out)
@@ -323,13 +359,22 @@ def _describe(exc: httpx.HTTPError, settings: FetchSettings) -> str:
     if isinstance(exc, httpx.PoolTimeout):
         return f"timed out waiting for a connection after {settings.deadline:g} s"
     chain, text = _causes(exc), str(exc).lower()
-    if any(isinstance(c, ConnectionRefusedError) or getattr(c, "errno", None) == errno.ECONNREFUSED
-           for c in chain) or "refused" in text:
+    if (
+        any(
+            isinstance(c, ConnectionRefusedError) or getattr(c, "errno", None) == errno.ECONNREFUSED
+            for c in chain
+        )
+        or "refused" in text
+    ):
         return "connection refused"
     if any(isinstance(c, socket.gaierror) for c in chain) or any(
-            s in text for s in ("name or service not known", "nodename nor servname", "name resolution")):
-        unknown = "not known" in text or "nodename nor servname" in text or any(
-            isinstance(c, socket.gaierror) and c.errno == socket.EAI_NONAME for c in chain)
+        s in text for s in ("name or service not known", "nodename nor servname", "name resolution")
+    ):
+        unknown = (
+            "not known" in text
+            or "nodename nor servname" in text
+            or any(isinstance(c, socket.gaierror) and c.errno == socket.EAI_NONAME for c in chain)
+        )
         return "DNS lookup failed (unknown host)" if unknown else "DNS lookup failed"
     if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in text:
         return f"TLS error: {_one_line(str(exc))}"

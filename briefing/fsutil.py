@@ -1,4 +1,5 @@
 """Atomic file writes: a reader never sees a half-written brief."""
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,7 @@ class RunLock:
     def __init__(self, path: Path, wait: float = 0.0):
         self.path, self.wait, self.fd = path, wait, None
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         import fcntl
         import time
 
@@ -62,8 +63,10 @@ class RunLock:
                 if time.monotonic() >= deadline:
                     holder = os.pread(self.fd, 32, 0).decode(errors="replace").strip() or "?"
                     os.close(self.fd)
-                    raise LockedError(f"another briefing run is in progress (pid {holder}, lock "
-                                      f"{self.path}); not starting a second one") from None
+                    raise LockedError(
+                        f"another briefing run is in progress (pid {holder}, lock "
+                        f"{self.path}); not starting a second one"
+                    ) from None
                 time.sleep(0.2)
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, str(os.getpid()).encode(), 0)

@@ -4,13 +4,14 @@ Feeds are untrusted. feedparser only ever sees bytes we fetched, wrapped in a fi
 (given raw ``bytes`` it first tries ``open(bytes)`` — a body reading "/etc/passwd" would be
 read from disk). Titles and summaries leave as plain text, links as absolute http(s) or ''.
 """
+
 from __future__ import annotations
 
 import hashlib
 import html
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -23,22 +24,70 @@ MAX_ITEMS = 2000
 MAX_TITLE = 500
 MAX_SUMMARY = 5000
 MAX_UID = 512
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=2)
 
 # Elements whose *content* is never text a reader should see.
-_DROP_CONTENT = {"script", "style", "iframe", "noscript", "template", "object", "embed",
-                 "applet", "svg", "math", "head", "textarea", "select", "frameset", "noembed"}
+_DROP_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "noscript",
+    "template",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "head",
+    "textarea",
+    "select",
+    "frameset",
+    "noembed",
+}
 # Block-level tags become a space so "<p>a</p><p>b</p>" reads "a b"; other tags vanish.
-_BLOCK = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-          "blockquote", "section", "article", "header", "footer", "table", "hr", "dd", "dt", "dl",
-          "pre", "figure", "figcaption", "aside", "nav", "main", "caption"}
+_BLOCK = {
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "figure",
+    "figcaption",
+    "aside",
+    "nav",
+    "main",
+    "caption",
+}
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
 _TAGLIKE = re.compile(r"<[A-Za-z/!?]")
 # C0/C1 controls, bidi overrides/isolates (spoofing), zero-width chars, BOM, noncharacters.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]")
-_URL_STRIP = re.compile(r"[\x00-\x20\x7f]")   # browsers drop tabs/newlines inside URLs: "java\tscript:"
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
+_URL_STRIP = re.compile(r"[\x00-\x20\x7f]")  # browsers drop tabs/newlines inside URLs: "java\tscript:"
 
 
 def clean_text(text: str, limit: int | None = None) -> str:
@@ -49,19 +98,20 @@ def clean_text(text: str, limit: int | None = None) -> str:
     """
     if not text:
         return ""
-    text = _scrub(text[: limit * 20] if limit else text)   # bound the work on giant inputs
-    for _ in range(3):      # double-escaped HTML ("&lt;p&gt;") is common in feeds: peel it
+    text = _scrub(text[: limit * 20] if limit else text)  # bound the work on giant inputs
+    for _ in range(3):  # double-escaped HTML ("&lt;p&gt;") is common in feeds: peel it
         if "<" not in text and "&" not in text:
             break
         # Flatten ordinary tags ourselves first: html5ever is quadratic on deeply nested <div>s
         # (50,000 of them took 6 s), and a hostile feed can repeat that in every entry.
         text = _TAG.sub(_flatten, text)
-        text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags=_DROP_CONTENT,
-                                       attributes={}, strip_comments=True))
+        text = html.unescape(
+            nh3.clean(text, tags=set(), clean_content_tags=_DROP_CONTENT, attributes={}, strip_comments=True)
+        )
         if not _TAGLIKE.search(text):
             break
     else:
-        text = re.sub(r"<[^>]*>?", " ", text)   # still tag-like after 3 rounds: remove outright
+        text = re.sub(r"<[^>]*>?", " ", text)  # still tag-like after 3 rounds: remove outright
     text = " ".join(_INVISIBLE.sub("", text).split())
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -71,7 +121,7 @@ def clean_text(text: str, limit: int | None = None) -> str:
 def _flatten(match: re.Match[str]) -> str:
     name = match.group(2).lower()
     if name in _DROP_CONTENT:
-        return match.group(0)           # nh3 removes these together with their content
+        return match.group(0)  # nh3 removes these together with their content
     return " " if name in _BLOCK else ""
 
 
@@ -98,10 +148,10 @@ def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
     if not fetched.ok:
         return ParsedFeed(source=source, error=fetched.error or "fetch failed")
     if fetched.not_modified:
-        return ParsedFeed(source=source)            # 304: nothing new, and not an error
+        return ParsedFeed(source=source)  # 304: nothing new, and not an error
     if not fetched.body.strip():
         return ParsedFeed(source=source, error="not a feed: empty response")
-    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
     base = safe_url(fetched.final_url or source.url)
     headers = {"content-location": base or ""}
     if fetched.content_type:
@@ -109,9 +159,10 @@ def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
     # feedparser's own sanitiser is off: it keeps e.g. <iframe> inner text; clean_text (nh3)
     # reduces everything to plain text anyway, and links go through safe_url.
     try:
-        stream = io.BytesIO(_first_entries(fetched.body, MAX_ITEMS))    # a stream, never bytes: see top
-        parsed = feedparser.parse(stream, response_headers=headers,
-                                  resolve_relative_uris=False, sanitize_html=False)
+        stream = io.BytesIO(_first_entries(fetched.body, MAX_ITEMS))  # a stream, never bytes: see top
+        parsed = feedparser.parse(
+            stream, response_headers=headers, resolve_relative_uris=False, sanitize_html=False
+        )
     except Exception as exc:  # noqa: BLE001 - a parser bug on one feed must not stop the run
         return ParsedFeed(source=source, error=f"not a feed: parser failed ({type(exc).__name__})")
     items: list[Item] = []
@@ -120,13 +171,13 @@ def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
             item = _item(entry, source.name, base, now)
         except Exception:  # noqa: BLE001 - skip one malformed entry, keep the rest
             continue
-        if item.title or item.summary or item.link:     # an empty shell tells a reader nothing
+        if item.title or item.summary or item.link:  # an empty shell tells a reader nothing
             items.append(item)
     if items:
-        return ParsedFeed(source=source, items=tuple(items))   # used even when bozo
+        return ParsedFeed(source=source, items=tuple(items))  # used even when bozo
     exc = parsed.get("bozo_exception")
     if parsed.get("version") and not _hard(exc):
-        return ParsedFeed(source=source)                # a valid, empty feed
+        return ParsedFeed(source=source)  # a valid, empty feed
     return ParsedFeed(source=source, error=_not_a_feed(fetched, exc))
 
 
@@ -154,18 +205,22 @@ def _first_entries(body: bytes, limit: int) -> bytes:
     if cut is None:
         return body
     last_end = None
-    for last_end in _ENTRY_END.finditer(body, cut):
+    for last_end in _ENTRY_END.finditer(body, cut):  # noqa: B007 - the loop finds the last match
         pass
     if last_end is None:
         return body[:cut]
-    return body[:cut] + body[last_end.end():]
+    return body[:cut] + body[last_end.end() :]
 
 
 def _not_a_feed(fetched: Fetched, exc: BaseException | None) -> str:
     head = fetched.body[:1024].lstrip().lower()
     ctype = (fetched.content_type or "").lower()
-    if "html" in ctype and "xhtml" not in ctype or head.startswith((b"<!doctype html", b"<html")) \
-            or b"<html" in head:
+    if (
+        "html" in ctype
+        and "xhtml" not in ctype
+        or head.startswith((b"<!doctype html", b"<html"))
+        or b"<html" in head
+    ):
         return "not a feed (got an HTML page)"
     if head.startswith((b"{", b"[")):
         return "not a feed (JSON, not RSS/Atom/RDF)"
@@ -179,15 +234,22 @@ def _item(entry: Any, source_name: str, base: str, now: datetime) -> Item:
     title = clean_text(_text(entry.get("title")), MAX_TITLE)
     summary = clean_text(_summary_html(entry), MAX_SUMMARY)
     link = safe_url(_text(entry.get("link")), base or None)
-    if not link:    # the main link was unusable: first http(s) alternate instead
+    if not link:  # the main link was unusable: first http(s) alternate instead
         for candidate in entry.get("links") or []:
             if candidate.get("rel", "alternate") == "alternate":
                 link = safe_url(_text(candidate.get("href")), base or None)
                 if link:
                     break
     published, dated = _date(entry, now)
-    return Item(source=source_name, uid=_uid(entry, link, title, summary, base), title=title,
-                summary=summary, link=link, published=published, dated=dated)
+    return Item(
+        source=source_name,
+        uid=_uid(entry, link, title, summary, base),
+        title=title,
+        summary=summary,
+        link=link,
+        published=published,
+        dated=dated,
+    )
 
 
 def _summary_html(entry: Any) -> str:
@@ -206,7 +268,7 @@ def _uid(entry: Any, link: str, title: str, summary: str, base: str) -> str:
     guid = " ".join(_INVISIBLE.sub("", _text(entry.get("id"))).split())
     if guid:
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", guid):
-            guid = f"{base}#{guid}"     # bare guids ("1234") are only unique within one feed
+            guid = f"{base}#{guid}"  # bare guids ("1234") are only unique within one feed
         if len(guid) > MAX_UID:
             return "guid-sha1:" + hashlib.sha1(guid.encode("utf-8", "replace")).hexdigest()
         return "guid:" + guid
@@ -219,16 +281,16 @@ def _uid(entry: Any, link: str, title: str, summary: str, base: str) -> str:
 def _date(entry: Any, now: datetime) -> tuple[datetime, bool]:
     """Aware UTC date from the entry, or (now, False) when missing or absurd."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)    # plain dict lookup: skips feedparser's deprecated key aliasing
+        value = dict.get(entry, key)  # plain dict lookup: skips feedparser's deprecated key aliasing
         if not value:
             continue
         try:
-            when = datetime(*value[:6], tzinfo=timezone.utc)   # feedparser normalises to UTC
+            when = datetime(*value[:6], tzinfo=UTC)  # feedparser normalises to UTC
         except (TypeError, ValueError, OverflowError):
             continue
         if EARLIEST <= when <= now + FUTURE_SLACK:
             return when, True
-    return now.astimezone(timezone.utc), False
+    return now.astimezone(UTC), False
 
 
 def _text(value: Any) -> str:

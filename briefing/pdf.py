@@ -4,6 +4,7 @@ Brief HTML carries text written by strangers: the renderer must fetch nothing fr
 network and read no local file except our own static folder (WeasyPrint would otherwise
 fetch any URL and embed local files given `<a rel=attachment>`).
 """
+
 from __future__ import annotations
 
 import os

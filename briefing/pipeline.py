@@ -1,13 +1,15 @@
 """The daily job, top to bottom: config → fetch → parse → store → extract → compose → render →
 deliver. The CLI, the scheduler, the preview and the end-to-end tests all call these."""
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
-from typing import Callable
 
 from . import coverage, extract, history
 from .compose import compose, window
@@ -25,7 +27,7 @@ from .store import Store
 Progress = Callable[[str], None]
 
 
-NO_SOURCES = "no sources"      # a run's status when every source failed
+NO_SOURCES = "no sources"  # a run's status when every source failed
 
 
 class RunError(Exception):
@@ -45,20 +47,33 @@ class RunResult:
 
 def fetch_settings(config: Config) -> FetchSettings:
     f = config.fetch
-    return FetchSettings(connect_timeout=f.connect_timeout, read_timeout=f.read_timeout,
-                         deadline=f.deadline, max_bytes=f.max_bytes, concurrency=f.concurrency)
+    return FetchSettings(
+        connect_timeout=f.connect_timeout,
+        read_timeout=f.read_timeout,
+        deadline=f.deadline,
+        max_bytes=f.max_bytes,
+        concurrency=f.concurrency,
+    )
 
 
 def lock(config: Config, wait: float = 0.0) -> RunLock:
     return RunLock(config.db_path.with_name(config.db_path.name + ".lock"), wait)
 
 
-def run(config: Config, *, now: datetime | None = None, as_of: datetime | None = None,
-        out_dir: Path | None = None, send: bool = True, transport=None,
-        progress: Progress = lambda _msg: None, lock_wait: float = 0.0) -> RunResult:
+def run(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    as_of: datetime | None = None,
+    out_dir: Path | None = None,
+    send: bool = True,
+    transport=None,
+    progress: Progress = lambda _msg: None,
+    lock_wait: float = 0.0,
+) -> RunResult:
     """The daily job: fetch every feed, store, then produce (and deliver) the brief."""
-    now = now or datetime.now(timezone.utc)
-    as_of = (as_of or now).astimezone(timezone.utc)
+    now = now or datetime.now(UTC)
+    as_of = (as_of or now).astimezone(UTC)
     out_dir = out_dir or config.output_dir
     problem = check_writable(out_dir)
     if problem:
@@ -66,21 +81,29 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
     try:
         with lock(config, lock_wait):
             store = Store(config.db_path)
-            store.close_interrupted_runs(now)     # we hold the lock: no other run is alive
+            store.close_interrupted_runs(now)  # we hold the lock: no other run is alive
             run_id = store.start_run(as_of, now)
             try:
                 ok, failed, new = fetch_and_store(config, store, now, transport, progress)
-                result = produce(config, store, as_of=as_of, now=now, out_dir=out_dir, send=send,
-                                 progress=progress)
+                result = produce(
+                    config, store, as_of=as_of, now=now, out_dir=out_dir, send=send, progress=progress
+                )
                 result.sources_ok, result.sources_failed, result.items_new = ok, failed, new
                 # 'no sources' is not 'ok': `status` shows it and `send --date` will not treat
                 # the empty brief as the day's record.
                 status = NO_SOURCES if result.brief.coverage.all_failed else "ok"
-                store.finish_run(run_id, datetime.now(timezone.utc), status, sources_ok=ok,
-                                 sources_failed=failed, items_new=new, events=len(result.brief.entries))
+                store.finish_run(
+                    run_id,
+                    datetime.now(UTC),
+                    status,
+                    sources_ok=ok,
+                    sources_failed=failed,
+                    items_new=new,
+                    events=len(result.brief.entries),
+                )
                 return result
             except BaseException as exc:
-                store.finish_run(run_id, datetime.now(timezone.utc), "failed", detail=str(exc)[:500])
+                store.finish_run(run_id, datetime.now(UTC), "failed", detail=str(exc)[:500])
                 raise
             finally:
                 store.close()
@@ -88,19 +111,26 @@ def run(config: Config, *, now: datetime | None = None, as_of: datetime | None =
         raise RunError(str(exc)) from None
 
 
-def fetch_and_store(config: Config, store: Store, now: datetime, transport=None,
-                    progress: Progress = lambda _m: None) -> tuple[int, int, int]:
+def fetch_and_store(
+    config: Config, store: Store, now: datetime, transport=None, progress: Progress = lambda _m: None
+) -> tuple[int, int, int]:
     """Fetch + parse + store, one transaction per source, each feed stored as soon as it has
     arrived and been parsed (while slower feeds are still downloading): a crash loses at most
     the feeds still in flight, never one already fetched."""
+
     def parse_and_store(f) -> tuple[bool, int]:
         # Runs in fetch_all's single worker thread while this thread waits for fetch_all:
         # the store is used by one thread at a time (see Store.__init__).
         parsed = parse_feed(f, now) if f.ok and not f.not_modified else None
         return f.ok and not (parsed and parsed.error), store.record(f, parsed, now)
 
-    results = fetch_all(config.source_list(), store.validators(), fetch_settings(config),
-                        transport=transport, then=parse_and_store)
+    results = fetch_all(
+        config.source_list(),
+        store.validators(),
+        fetch_settings(config),
+        transport=transport,
+        then=parse_and_store,
+    )
     ok = sum(good for _f, (good, _new) in results)
     new = sum(n for _f, (_good, n) in results)
     failed = len(results) - ok
@@ -119,8 +149,9 @@ def tagger_version(config: Config) -> str:
     return h.hexdigest()[:16]
 
 
-def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
-                progress: Progress = lambda _m: None) -> Brief:
+def build_brief(
+    config: Config, store: Store, as_of: datetime, now: datetime, progress: Progress = lambda _m: None
+) -> Brief:
     """Extract what is not yet tagged, then compose the brief (no fetching)."""
     start, end = window(as_of, config.window_hours)
     version = tagger_version(config)
@@ -130,7 +161,7 @@ def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
     def tag(since: datetime, until: datetime) -> None:
         nonlocal extractor, tagged
         todo = store.untagged(since, until, version)
-        if todo:   # building the extractor costs ~30 ms: not on every preview page load
+        if todo:  # building the extractor costs ~30 ms: not on every preview page load
             extractor = extractor or extract.Extractor(extract.load_taxonomy(config.taxonomy))
             store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], version)
             tagged += len(todo)
@@ -141,10 +172,20 @@ def build_brief(config: Config, store: Store, as_of: datetime, now: datetime,
     background = store.items_between(start - history.SLOT, start)
     usual = store.count_by_source(start - history.SLOT * 7, start)
     progress(f"extract: {tagged} items tagged, {len(items)} in the window")
-    brief = compose(title=config.title, as_of=as_of, tz=config.tz, hours=config.window_hours,
-                    items=items, sources=[(s.name, s.url) for s in config.sources],
-                    health=store.health(), now=now, classification=config.classification,
-                    history=past, background=background, usual=usual)
+    brief = compose(
+        title=config.title,
+        as_of=as_of,
+        tz=config.tz,
+        hours=config.window_hours,
+        items=items,
+        sources=[(s.name, s.url) for s in config.sources],
+        health=store.health(),
+        now=now,
+        classification=config.classification,
+        history=past,
+        background=background,
+        usual=usual,
+    )
     progress(f"compose: {len(brief.entries)} events in {sum(1 for s in brief.sections if s.count)} theaters")
     return brief
 
@@ -154,9 +195,19 @@ def render_all(config: Config, brief: Brief) -> tuple[str, bytes]:
     return render_html(brief, **kw), render_pdf(render_html(brief, for_pdf=True, **kw))
 
 
-def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out_dir: Path,
-            send: bool, resend: bool = False, only: set[str] | None = None, archive: bool = True,
-            progress: Progress = lambda _m: None) -> RunResult:
+def produce(
+    config: Config,
+    store: Store,
+    *,
+    as_of: datetime,
+    now: datetime,
+    out_dir: Path,
+    send: bool,
+    resend: bool = False,
+    only: set[str] | None = None,
+    archive: bool = True,
+    progress: Progress = lambda _m: None,
+) -> RunResult:
     """Compose, render and (``send``) deliver. ``archive=False`` (a later `send`) leaves the
     day's files as they were written: they are the record of what went out."""
     brief = build_brief(config, store, as_of, now, progress)
@@ -177,28 +228,46 @@ def produce(config: Config, store: Store, *, as_of: datetime, now: datetime, out
     elif send and config.subscribers:
         editions: dict[str, tuple[Brief, bytes]] = {"full": (brief, pdf)}
         for ed in {edition_of(s) for s in config.subscribers}:
-            if ed.key not in editions:          # each distinct edition rendered once
+            if ed.key not in editions:  # each distinct edition rendered once
                 eb = filter_brief(brief, ed)
                 editions[ed.key] = (eb, render_all(config, eb)[1])
                 if archive or not (folder / "editions" / f"{ed.key}.pdf").exists():
                     write_atomic(folder / "editions" / f"{ed.key}.pdf", editions[ed.key][1])
-        result.deliveries = deliver(config, store, editions, out_dir, resend=resend, only=only,
-                                    notice=when == "notice")
+        result.deliveries = deliver(
+            config, store, editions, out_dir, resend=resend, only=only, notice=when == "notice"
+        )
         sent = sum(d.status == "sent" for d in result.deliveries)
         earlier = sum(d.status == "skipped" and not d.error for d in result.deliveries)
-        uncertain = [d.subscriber for d in result.deliveries
-                     if d.status == "uncertain" or (d.status == "skipped" and d.error)]
+        uncertain = [
+            d.subscriber
+            for d in result.deliveries
+            if d.status == "uncertain" or (d.status == "skipped" and d.error)
+        ]
         failed = sum(d.status == "failed" for d in result.deliveries)
-        progress(f"deliver: {sent} sent, {earlier} already sent earlier, {failed} failed"
-                 + (f", {len(uncertain)} uncertain (may have been delivered: check, then "
-                    + "; ".join(f"`briefing send --date {brief.date} --to {a}`" for a in uncertain[:5])
-                    + (" …" if len(uncertain) > 5 else "") + " to send it again)" if uncertain else ""))
+        progress(
+            f"deliver: {sent} sent, {earlier} already sent earlier, {failed} failed"
+            + (
+                f", {len(uncertain)} uncertain (may have been delivered: check, then "
+                + "; ".join(f"`briefing send --date {brief.date} --to {a}`" for a in uncertain[:5])
+                + (" …" if len(uncertain) > 5 else "")
+                + " to send it again)"
+                if uncertain
+                else ""
+            )
+        )
     return result
 
 
-def send_day(config: Config, date: str, *, resend: bool = False, only: set[str] | None = None,
-             resend_uncertain: bool = False, out_dir: Path | None = None,
-             progress: Progress = lambda _m: None) -> RunResult:
+def send_day(
+    config: Config,
+    date: str,
+    *,
+    resend: bool = False,
+    only: set[str] | None = None,
+    resend_uncertain: bool = False,
+    out_dir: Path | None = None,
+    progress: Progress = lambda _m: None,
+) -> RunResult:
     """`briefing send --date D`: rebuild day D's brief from the store (as of its last successful
     run) and deliver it; without `resend`, subscribers already served are skipped; `only`
     (`--to`): these subscribers alone, whatever the ledger says; `resend_uncertain`: every
@@ -209,24 +278,38 @@ def send_day(config: Config, date: str, *, resend: bool = False, only: set[str] 
         raise RunError(f"--to {unknown[0]}: not a subscriber in the configuration")
     out_dir = out_dir or config.output_dir
     day = datetime.fromisoformat(date).date()
-    start = datetime.combine(day, dtime.min, tzinfo=config.tz).astimezone(timezone.utc)
+    start = datetime.combine(day, dtime.min, tzinfo=config.tz).astimezone(UTC)
     try:
         with lock(config):
             store = Store(config.db_path)
             try:
                 last = store.last_ok_run((start, start + timedelta(days=1)))
                 if last is None:
-                    raise RunError(f"no successful run for {date} in the store; run `briefing run "
-                                   f"--as-of {date}T06:00` first")
+                    raise RunError(
+                        f"no successful run for {date} in the store; run `briefing run "
+                        f"--as-of {date}T06:00` first"
+                    )
                 as_of = datetime.fromisoformat(last["as_of"])
                 if resend_uncertain:
-                    only = (only or set()) | {d["subscriber"] for d in store.deliveries(date)
-                                              if d["status"] in ("uncertain", "sending")}
+                    only = (only or set()) | {
+                        d["subscriber"]
+                        for d in store.deliveries(date)
+                        if d["status"] in ("uncertain", "sending")
+                    }
                     if not only:
                         raise RunError(f"no uncertain delivery on {date}")
-                return produce(config, store, as_of=as_of, now=datetime.now(timezone.utc),
-                               out_dir=out_dir, send=True, resend=resend, only=only, archive=False,
-                               progress=progress)
+                return produce(
+                    config,
+                    store,
+                    as_of=as_of,
+                    now=datetime.now(UTC),
+                    out_dir=out_dir,
+                    send=True,
+                    resend=resend,
+                    only=only,
+                    archive=False,
+                    progress=progress,
+                )
             finally:
                 store.close()
     except LockedError as exc:

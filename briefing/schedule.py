@@ -7,12 +7,13 @@ importing apscheduler.
 - max_instances=1 and the run lock: never two runs at once, even alongside a system cron;
 - SIGTERM/SIGINT shut the scheduler down cleanly, letting a running job finish.
 """
+
 from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -35,7 +36,7 @@ def _cron_dow(field: str) -> str:
     names: list[str] = []
     for part in field.lower().split(","):
         if any(c.isalpha() for c in part):
-            names.append(part)                 # names mean the same thing in both
+            names.append(part)  # names mean the same thing in both
             continue
         base, _, step = part.partition("/")
         if base == "*":
@@ -56,9 +57,15 @@ def trigger(expr: str, tz: str | ZoneInfo) -> CronTrigger:
     if len(fields) != 5:
         raise ValueError(f"expected 5 cron fields, got {len(fields)}")
     minute, hour, day, month, dow = fields
-    return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
-                       day_of_week=_cron_dow(dow),
-                       timezone=ZoneInfo(tz) if isinstance(tz, str) else tz)
+    return CronTrigger(
+        second=second,
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_cron_dow(dow),
+        timezone=ZoneInfo(tz) if isinstance(tz, str) else tz,
+    )
 
 
 def wall_key(dt: datetime) -> str:
@@ -78,7 +85,7 @@ def next_fire_times(expr: str, tz: str, start: datetime, count: int) -> list[dat
             seen.add(wall_key(nxt))
             out.append(nxt)
         # step in UTC: wall-clock arithmetic would loop inside a repeated hour
-        prev, now = nxt, (nxt.astimezone(timezone.utc) + timedelta(seconds=1)).astimezone(nxt.tzinfo)
+        prev, now = nxt, (nxt.astimezone(UTC) + timedelta(seconds=1)).astimezone(nxt.tzinfo)
     return out
 
 
@@ -90,8 +97,9 @@ def validate(expr: str) -> str | None:
         return f"schedule: {exc}"
 
 
-def serve_forever(job: Callable[[], None], expr: str, tz: str,
-                  scheduler: BlockingScheduler | None = None) -> None:
+def serve_forever(
+    job: Callable[[], None], expr: str, tz: str, scheduler: BlockingScheduler | None = None
+) -> None:
     sched = scheduler or BlockingScheduler(timezone=ZoneInfo(tz))
 
     last = {"key": None}
@@ -106,11 +114,18 @@ def serve_forever(job: Callable[[], None], expr: str, tz: str,
         try:
             job()
             log.info("run finished in %.1f s", (datetime.now(ZoneInfo(tz)) - started).total_seconds())
-        except Exception as exc:      # one bad morning must not kill the scheduler
+        except Exception as exc:  # one bad morning must not kill the scheduler
             log.error("run failed: %s", exc)
 
-    sched.add_job(guarded, trigger(expr, tz), id=JOB_ID, replace_existing=True, max_instances=1,
-                  coalesce=True, misfire_grace_time=MISFIRE_GRACE)
+    sched.add_job(
+        guarded,
+        trigger(expr, tz),
+        id=JOB_ID,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=MISFIRE_GRACE,
+    )
 
     def stop(signum, _frame) -> None:
         log.info("received %s, shutting down after the current run", signal.Signals(signum).name)

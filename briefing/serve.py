@@ -7,6 +7,7 @@ a socket timeout per read and write, a cap on concurrent connections, tiny reque
 POST, strict security headers on every response, and routes matched by exact patterns only —
 nothing from the URL ever becomes a file path. Pages live in `serve_pages.py`.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,24 +19,48 @@ import socketserver
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from .config import Config, ConfigError, load_config
 from .render import STATIC_DIR
 from .serve_fetch import FetchJob
-from .serve_pages import (DATE_RE, MAX_YEAR, MIN_YEAR, Filters, PageError, archive_days,
-                          archived_brief, banner, brief_page, file_for, in_range, inject_nav,
-                          latest_written_day, live_brief, long_date, nav_only, render_page,
-                          sources_page)
-from .serve_security import TOKEN_COOKIE, cookie_value, csp, host_allowed, is_loopback, same_origin, token_check
+from .serve_pages import (
+    DATE_RE,
+    MAX_YEAR,
+    MIN_YEAR,
+    Filters,
+    PageError,
+    archive_days,
+    archived_brief,
+    banner,
+    brief_page,
+    file_for,
+    in_range,
+    inject_nav,
+    latest_written_day,
+    live_brief,
+    long_date,
+    nav_only,
+    render_page,
+    sources_page,
+)
+from .serve_security import (
+    TOKEN_COOKIE,
+    cookie_value,
+    csp,
+    host_allowed,
+    is_loopback,
+    same_origin,
+    token_check,
+)
 
-MAX_BODY = 8 * 1024             # the only form we accept has one hidden field
-MAX_CONNECTIONS = 64            # beyond this a client gets 503 instead of another thread
-REQUEST_TIMEOUT = 15.0          # seconds of silence before a connection is dropped
+MAX_BODY = 8 * 1024  # the only form we accept has one hidden field
+MAX_CONNECTIONS = 64  # beyond this a client gets 503 instead of another thread
+REQUEST_TIMEOUT = 15.0  # seconds of silence before a connection is dropped
 # A request head (request line, headers, a form's body) must arrive whole within this, however
 # it is dripped: a per-read timeout alone let a client sending one header line every 5 s hold a
 # connection for ever (hostile tester, issue 14).
@@ -46,17 +71,21 @@ HEAD_DEADLINE = 10.0
 MAX_WAITING = 32
 ROUTE_DAY = re.compile(r"/(\d{4}-\d{2}-\d{2})")
 ROUTE_FILE = re.compile(r"/(\d{4}-\d{2}-\d{2})/(brief\.(?:html|pdf|json))")
-TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
-         "json": "application/json; charset=utf-8", "css": "text/css; charset=utf-8"}
+TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "json": "application/json; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+}
 
 _TOKEN_IN_URL = re.compile(r"((?:^|[?&\s])token=)[^&\s\"]*")
 
 
-_in_range = in_range            # MIN_YEAR..MAX_YEAR: see serve_pages
+_in_range = in_range  # MIN_YEAR..MAX_YEAR: see serve_pages
 
 
 class PreviewServer(ThreadingHTTPServer):
-    daemon_threads = True           # a stuck request never keeps the process alive
+    daemon_threads = True  # a stuck request never keeps the process alive
     block_on_close = False
     request_queue_size = 1024
 
@@ -65,12 +94,12 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(addr, Handler)
         self.config, self.token = config, token
-        self.csrf = secrets.token_urlsafe(32)   # per process; read only by same-origin pages
+        self.csrf = secrets.token_urlsafe(32)  # per process; read only by same-origin pages
         self.fetch = FetchJob(config, transport)
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.loopback = is_loopback(addr[0])
         self.head_deadline = HEAD_DEADLINE
-        self.waiting: dict[socket.socket, float] = {}     # connection → deadline, oldest first
+        self.waiting: dict[socket.socket, float] = {}  # connection → deadline, oldest first
         self.waiting_lock = threading.Lock()
 
     # -- connections waiting for a request -------------------------------------------------------
@@ -100,9 +129,11 @@ class PreviewServer(ThreadingHTTPServer):
 
     def process_request(self, request, client_address):
         if not self.slots.acquire(blocking=False):
-            try:                    # over capacity: answer at once rather than queue a thread
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                                b"Connection: close\r\nRetry-After: 1\r\n\r\n")
+            try:  # over capacity: answer at once rather than queue a thread
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                    b"Connection: close\r\nRetry-After: 1\r\n\r\n"
+                )
             finally:
                 self.shutdown_request(request)
             return
@@ -133,7 +164,7 @@ def _drop(conn: socket.socket) -> None:
     try:
         conn.shutdown(socket.SHUT_RDWR)
     except OSError:
-        pass                        # already gone
+        pass  # already gone
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -142,32 +173,41 @@ class Handler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT
     server_version = "briefing"
     sys_version = ""
-    _csp = csp(b"")                     # for responses that are not our HTML pages
+    _csp = csp(b"")  # for responses that are not our HTML pages
 
-    def log_message(self, format: str, *args) -> None:   # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's name
         if os.environ.get("BRIEFING_SERVE_LOG"):
             # the request line carries ?token=… on a first visit: a log is no place for it
             super().log_message("%s", _TOKEN_IN_URL.sub(r"\1[redacted]", format % args))
 
     def end_headers(self) -> None:
         # Every response, error pages from http.server itself included, carries these.
-        for k, v in (("Content-Security-Policy", self._csp), ("X-Content-Type-Options", "nosniff"),
-                     ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"),
-                     ("Cross-Origin-Opener-Policy", "same-origin"),
-                     ("Cross-Origin-Resource-Policy", "same-origin")):
+        for k, v in (
+            ("Content-Security-Policy", self._csp),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Frame-Options", "DENY"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("Cross-Origin-Resource-Policy", "same-origin"),
+        ):
             self.send_header(k, v)
         super().end_headers()
 
     # -- plumbing ---------------------------------------------------------------------------
-    def send(self, status: int, body: bytes | str, ctype: str = TYPES["html"],
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes | str,
+        ctype: str = TYPES["html"],
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         # Per response: a keep-alive connection must not carry one page's style hashes to the next.
         self._csp = csp(data) if ctype.startswith("text/html") else csp(b"")
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")      # briefs are live and possibly sensitive
+        self.send_header("Cache-Control", "no-store")  # briefs are live and possibly sensitive
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
@@ -175,19 +215,31 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def page_error(self, status: int, message: str) -> None:
-        title = {400: "Bad request", 401: "Access token required", 403: "Forbidden",
-                 404: "Not found", 409: "Busy", 413: "Too large"}.get(status, "Error")
+        title = {
+            400: "Bad request",
+            401: "Access token required",
+            403: "Forbidden",
+            404: "Not found",
+            409: "Busy",
+            413: "Too large",
+        }.get(status, "Error")
         try:
-            body = render_page(self.server.config, "serve_layout.html.j2", title=title,
-                               nav=nav_only(self.server.config, title),
-                               refresh=False)
+            body = render_page(
+                self.server.config,
+                "serve_layout.html.j2",
+                title=title,
+                nav=nav_only(self.server.config, title),
+                refresh=False,
+            )
             extra = f"<p>{html.escape(message)}</p>"
-            if status == 401:       # a form, so a phone user need not edit the URL
-                extra += ('<form method="get" action="/"><label>Access token <input type="password" '
-                          'name="token" autocomplete="current-password" required></label> '
-                          '<button type="submit">Open</button></form>')
+            if status == 401:  # a form, so a phone user need not edit the URL
+                extra += (
+                    '<form method="get" action="/"><label>Access token <input type="password" '
+                    'name="token" autocomplete="current-password" required></label> '
+                    '<button type="submit">Open</button></form>'
+                )
             body = body.replace("</main>", extra + "</main>", 1)
-        except PageError:           # the templates themselves are broken: plain text it is
+        except PageError:  # the templates themselves are broken: plain text it is
             body = f"<!doctype html><title>{title}</title><p>{html.escape(message)}</p>"
         self.send(status, body)
 
@@ -216,27 +268,35 @@ class Handler(BaseHTTPRequestHandler):
             if not host_allowed(self.headers.get("Host"), self.server.loopback):
                 self.close_connection = True
                 return self.page_error(403, "Unexpected Host header.")
-            allowed, via_query = token_check(self.server.token, query.get("token", [""])[0],
-                                             self.headers.get("Cookie"))
+            allowed, via_query = token_check(
+                self.server.token, query.get("token", [""])[0], self.headers.get("Cookie")
+            )
             if not allowed:
-                self.close_connection = True    # no keep-alive for strangers
-                return self.page_error(401, "This preview needs its access token: open it with ?token=… once.")
-            if not post:                        # a form's body is part of its head: see post()
+                self.close_connection = True  # no keep-alive for strangers
+                return self.page_error(
+                    401, "This preview needs its access token: open it with ?token=… once."
+                )
+            if not post:  # a form's body is part of its head: see post()
                 self.server.request_read(self.connection)
             if via_query and not post:
                 # Swap the token for an HttpOnly cookie and drop it from the address bar.
-                return self.send(303, b"", headers={
-                    "Location": path,
-                    "Set-Cookie": f"{TOKEN_COOKIE}={cookie_value(self.server.token)}; HttpOnly; "
-                                  "SameSite=Strict; Path=/"})
+                return self.send(
+                    303,
+                    b"",
+                    headers={
+                        "Location": path,
+                        "Set-Cookie": f"{TOKEN_COOKIE}={cookie_value(self.server.token)}; HttpOnly; "
+                        "SameSite=Strict; Path=/",
+                    },
+                )
             if post:
                 return self.post(path)
             return self.get(path, query)
         except PageError as exc:
             return self.page_error(exc.status, exc.message)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except Exception as exc:    # one bad page must not take the server down
+        except Exception as exc:  # one bad page must not take the server down
             self.log_error("error on %s: %r", self.path, exc)
             return self.page_error(500, f"Internal error: {type(exc).__name__}: {exc}")
 
@@ -248,8 +308,16 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/live":
             return self.live(query, f)
         if path == "/archive":
-            return self.send(200, render_page(config, "serve_archive.html.j2", title="Archive",
-                                              days=archive_days(config), nav=nav_only(config, "Archive")))
+            return self.send(
+                200,
+                render_page(
+                    config,
+                    "serve_archive.html.j2",
+                    title="Archive",
+                    days=archive_days(config),
+                    nav=nav_only(config, "Archive"),
+                ),
+            )
         if path == "/sources":
             return self.send(200, sources_page(config))
         if path == "/fetch":
@@ -265,7 +333,11 @@ class Handler(BaseHTTPRequestHandler):
             if real is None:
                 raise PageError(404, f"No {m.group(2)} for {m.group(1)}.")
             ext = m.group(2).rsplit(".", 1)[1]
-            extra = {"Content-Disposition": f'attachment; filename="brief-{m.group(1)}.pdf"'} if ext == "pdf" else {}
+            extra = (
+                {"Content-Disposition": f'attachment; filename="brief-{m.group(1)}.pdf"'}
+                if ext == "pdf"
+                else {}
+            )
             return self.send(200, real.read_bytes(), TYPES[ext], extra)
         raise PageError(404, "No such page.")
 
@@ -277,37 +349,78 @@ class Handler(BaseHTTPRequestHandler):
         day = latest_written_day(config)
         disk = file_for(config, day, "brief.html") if day else None
         if day is None or disk is None:
-            note = banner("No brief has been written yet (briefing run writes one, and it will "
-                          "show here). Below is the live preview, composed now from the store.")
-            return self.send(200, brief_page(config, live_brief(config), f, path="/",
-                                             label="Live preview", note="no brief written yet",
-                                             banner=note))
-        note = banner(f"The latest brief written: {long_date(day)}. For a brief composed now "
-                      "from everything fetched since, open the ", "/live", "Live preview", ".")
+            note = banner(
+                "No brief has been written yet (briefing run writes one, and it will "
+                "show here). Below is the live preview, composed now from the store."
+            )
+            return self.send(
+                200,
+                brief_page(
+                    config,
+                    live_brief(config),
+                    f,
+                    path="/",
+                    label="Live preview",
+                    note="no brief written yet",
+                    banner=note,
+                ),
+            )
+        note = banner(
+            f"The latest brief written: {long_date(day)}. For a brief composed now "
+            "from everything fetched since, open the ",
+            "/live",
+            "Live preview",
+            ".",
+        )
         if not f:
-            return self.send(200, inject_nav(config, disk, day, label="Latest brief", path="/",
-                                             note="as written", banner=note))
+            return self.send(
+                200,
+                inject_nav(config, disk, day, label="Latest brief", path="/", note="as written", banner=note),
+            )
         brief = archived_brief(config, day)
         if brief is None:
-            raise PageError(404, f"Filters need the store's record of {day}, which is gone; "
-                                 "the brief as written is at /.")
-        return self.send(200, brief_page(config, brief, f, path="/", label="Latest brief",
-                                         note=f"brief of {day}, recomposed from the store",
-                                         banner=note))
+            raise PageError(
+                404, f"Filters need the store's record of {day}, which is gone; the brief as written is at /."
+            )
+        return self.send(
+            200,
+            brief_page(
+                config,
+                brief,
+                f,
+                path="/",
+                label="Latest brief",
+                note=f"brief of {day}, recomposed from the store",
+                banner=note,
+            ),
+        )
 
     def live(self, query: dict[str, list[str]], f: Filters) -> None:
         """/live: composed now from the store (as of ?as_of=… if given), and said to be so."""
         config = self.server.config
         as_of = self._as_of(query)
         latest = latest_written_day(config)
-        what = ("Composed just now from everything in the store"
-                + (" up to the time asked for" if as_of else "")
-                + ": not a brief that was written or sent. ")
-        note = (banner(what, "/", "Latest brief", f": the one written for {long_date(latest)}.")
-                if latest else banner(what + "No brief has been written yet."))
-        return self.send(200, brief_page(config, live_brief(config, as_of), f, path="/live",
-                                         label="Live preview" if as_of is None else "Preview",
-                                         banner=note))
+        what = (
+            "Composed just now from everything in the store"
+            + (" up to the time asked for" if as_of else "")
+            + ": not a brief that was written or sent. "
+        )
+        note = (
+            banner(what, "/", "Latest brief", f": the one written for {long_date(latest)}.")
+            if latest
+            else banner(what + "No brief has been written yet.")
+        )
+        return self.send(
+            200,
+            brief_page(
+                config,
+                live_brief(config, as_of),
+                f,
+                path="/live",
+                label="Live preview" if as_of is None else "Preview",
+                banner=note,
+            ),
+        )
 
     def day(self, day: str, f: Filters) -> None:
         """/YYYY-MM-DD: the file as written (exact record of what went out) unless filters ask
@@ -321,11 +434,18 @@ class Handler(BaseHTTPRequestHandler):
         brief = archived_brief(config, day)
         if brief is None:
             if disk is not None:
-                raise PageError(404, f"Filters need the store's record of {day}, which is gone; "
-                                     f"the brief as written is at /{day}.")
+                raise PageError(
+                    404,
+                    f"Filters need the store's record of {day}, which is gone; "
+                    f"the brief as written is at /{day}.",
+                )
             raise PageError(404, f"No brief for {day}.")
-        return self.send(200, brief_page(config, brief, f, path=f"/{day}", label=f"Brief of {day}",
-                                         note="recomposed from the store"))
+        return self.send(
+            200,
+            brief_page(
+                config, brief, f, path=f"/{day}", label=f"Brief of {day}", note="recomposed from the store"
+            ),
+        )
 
     def _as_of(self, query: dict[str, list[str]]) -> datetime | None:
         text = query.get("as_of", [""])[0]
@@ -337,7 +457,7 @@ class Handler(BaseHTTPRequestHandler):
             raise PageError(400, "as_of must be an ISO 8601 time such as 2026-03-10T06:00.") from None
         if not _in_range(dt.date().isoformat()):
             raise PageError(400, f"as_of must be between the years {MIN_YEAR} and {MAX_YEAR}.")
-        return (dt if dt.tzinfo else dt.replace(tzinfo=self.server.config.tz)).astimezone(timezone.utc)
+        return (dt if dt.tzinfo else dt.replace(tzinfo=self.server.config.tz)).astimezone(UTC)
 
     def post(self, path: str) -> None:
         if path != "/fetch":
@@ -356,12 +476,14 @@ class Handler(BaseHTTPRequestHandler):
         started, message = self.server.fetch.start()
         if started:
             return self.send(303, b"", headers={"Location": "/fetch"})
-        return self.send(409, self.server.fetch.page(self.server.config, message=message,
-                                                     csrf=self.server.csrf))
+        return self.send(
+            409, self.server.fetch.page(self.server.config, message=message, csrf=self.server.csrf)
+        )
 
 
-def make_server(config: Config, host: str = "127.0.0.1", port: int = 8000,
-                token: str | None = None, transport=None) -> PreviewServer:
+def make_server(
+    config: Config, host: str = "127.0.0.1", port: int = 8000, token: str | None = None, transport=None
+) -> PreviewServer:
     """A ready server (call .serve_forever() in a thread; .shutdown() to stop).
     `transport` is passed to the fetcher for tests that pin the HTTP client."""
     return PreviewServer((host, port), config, token or None, transport)
@@ -372,20 +494,30 @@ def exposure_warning(host: str, token: str | None) -> str | None:
     if is_loopback(host):
         return None
     bar = "!" * 72
-    lock_line = ("Access needs the token (open the URL once with ?token=...)." if token else
-                 "NO ACCESS TOKEN IS SET: anyone who can reach this port can read the briefs "
-                 "and start fetches. Use --token-env NAME.")
-    return (f"{bar}\nWARNING: the preview is bound to {host} and reachable from other machines.\n"
-            f"Briefs may be sensitive. {lock_line}\n{bar}")
+    lock_line = (
+        "Access needs the token (open the URL once with ?token=...)."
+        if token
+        else "NO ACCESS TOKEN IS SET: anyone who can reach this port can read the briefs "
+        "and start fetches. Use --token-env NAME."
+    )
+    return (
+        f"{bar}\nWARNING: the preview is bound to {host} and reachable from other machines.\n"
+        f"Briefs may be sensitive. {lock_line}\n{bar}"
+    )
 
 
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def serve(config_path: str | Path = "feeds.yaml", host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None, token_env: str | None = None,
-          say: Callable[[str], None] = _stderr) -> None:
+def serve(
+    config_path: str | Path = "feeds.yaml",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    token_env: str | None = None,
+    say: Callable[[str], None] = _stderr,
+) -> None:
     """`briefing serve`: run until Ctrl-C. Says loudly (through `say`) when reachable beyond
     this machine. The token should come from the environment variable named by `token_env`
     (a command-line value would show in `ps`); `token` is for callers that already hold it.
@@ -394,8 +526,7 @@ def serve(config_path: str | Path = "feeds.yaml", host: str = "127.0.0.1", port:
     if token_env:
         token = os.environ.get(token_env, "")
         if len(token) < 16:
-            raise ConfigError(f"--token-env {token_env}: the variable is unset or shorter than "
-                              "16 characters")
+            raise ConfigError(f"--token-env {token_env}: the variable is unset or shorter than 16 characters")
     try:
         server = make_server(config, host, port, token)
     except OSError as exc:
@@ -410,4 +541,4 @@ def serve(config_path: str | Path = "feeds.yaml", host: str = "127.0.0.1", port:
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()      # serve_forever ran in this thread: nothing to shut down
+        server.server_close()  # serve_forever ran in this thread: nothing to shut down

@@ -1,8 +1,9 @@
 """'Fetch now' for the preview server: the fetch stage in a background thread, one at a time."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .config import Config
 from .fsutil import LockedError
@@ -28,17 +29,23 @@ class FetchJob:
         """(started, message). Takes the run lock here, so a refusal is immediate and exact."""
         with self._mu:
             if self.state["status"] == "running":
-                return False, "A fetch is already running (started %s)." % self.state["started_local"]
+                return False, f"A fetch is already running (started {self.state['started_local']})."
             run_lock = lock(self.config)
             try:
                 run_lock.__enter__()
             except LockedError:
                 return False, "Another briefing run is in progress; try again when it has finished."
-            now = datetime.now(timezone.utc)
-            self.state = {"status": "running", "started": now, "started_local": local_time(self.config, now),
-                          "sources": len(self.config.sources), "messages": []}
-            self.thread = threading.Thread(target=self._work, args=(run_lock, now),
-                                           name="briefing-fetch", daemon=True)
+            now = datetime.now(UTC)
+            self.state = {
+                "status": "running",
+                "started": now,
+                "started_local": local_time(self.config, now),
+                "sources": len(self.config.sources),
+                "messages": [],
+            }
+            self.thread = threading.Thread(
+                target=self._work, args=(run_lock, now), name="briefing-fetch", daemon=True
+            )
             self.thread.start()
             return True, "Fetch started."
 
@@ -46,6 +53,7 @@ class FetchJob:
         def progress(msg: str) -> None:
             with self._mu:
                 self.state["messages"].append(msg)
+
         try:
             store = open_store(self.config)
             try:
@@ -53,19 +61,30 @@ class FetchJob:
             finally:
                 store.close()
             result = {"status": "done", "ok": ok, "failed": failed, "new": new}
-        except Exception as exc:   # shown on the progress page; the server keeps running
+        except Exception as exc:  # shown on the progress page; the server keeps running
             result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}
         finally:
             run_lock.__exit__(None, None, None)
-        end = datetime.now(timezone.utc)
+        end = datetime.now(UTC)
         with self._mu:
-            self.state.update(result, finished=end, finished_local=local_time(self.config, end),
-                              seconds=round((end - self.state["started"]).total_seconds(), 1))
+            self.state.update(
+                result,
+                finished=end,
+                finished_local=local_time(self.config, end),
+                seconds=round((end - self.state["started"]).total_seconds(), 1),
+            )
 
     def page(self, config: Config, *, csrf: str, message: str = "") -> str:
         st = self.snapshot()
         if st["status"] == "running":
-            st["seconds"] = round((datetime.now(timezone.utc) - st["started"]).total_seconds(), 1)
-        return render_page(config, "serve_fetch.html.j2", job=st, message=message, csrf=csrf,
-                           refresh=st["status"] == "running", title="Fetch now",
-                           nav=nav_only(config, "Fetch now"))
+            st["seconds"] = round((datetime.now(UTC) - st["started"]).total_seconds(), 1)
+        return render_page(
+            config,
+            "serve_fetch.html.j2",
+            job=st,
+            message=message,
+            csrf=csrf,
+            refresh=st["status"] == "running",
+            title="Fetch now",
+            nav=nav_only(config, "Fetch now"),
+        )

@@ -5,13 +5,16 @@ Nothing here speaks HTTP; `serve.py` maps requests to these functions. Jinja is 
 through `render.environment`, so every page gets the same sandbox, autoescape and `href` filter
 as the PDF.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date as Date, datetime, time as dtime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from datetime import date as Date
+from datetime import time as dtime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +31,7 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # `datetime` holds would overflow (the hostile tester's /9999-12-31 was a 500). Briefs live far
 # inside these bounds.
 MIN_YEAR, MAX_YEAR = 1900, 9000
-MAX_FILTER_VALUES = 20          # per parameter: a URL cannot make us loop over thousands
+MAX_FILTER_VALUES = 20  # per parameter: a URL cannot make us loop over thousands
 TOP_ACTORS = 12
 
 
@@ -57,10 +60,11 @@ class Filters:
     types: tuple[str, ...] = ()
 
     @classmethod
-    def from_query(cls, q: dict[str, list[str]]) -> "Filters":
+    def from_query(cls, q: dict[str, list[str]]) -> Filters:
         def vals(key: str) -> tuple[str, ...]:
             out = [v.strip()[:100] for v in q.get(key, []) if v.strip()]
             return tuple(dict.fromkeys(out))[:MAX_FILTER_VALUES]
+
         return cls(vals("theater"), vals("actor"), tuple(t for t in vals("type") if t in TYPES))
 
     def __bool__(self) -> bool:
@@ -83,21 +87,28 @@ def apply_filters(brief: Brief, f: Filters) -> Brief:
     if not f:
         return brief
     out = filter_brief(brief, Edition(f.theaters or None, f.actors or None))
-    if f.theaters:              # the trend table and gap notes are per theater: narrow them too
+    if f.theaters:  # the trend table and gap notes are per theater: narrow them too
         wanted = {t.casefold() for t in f.theaters}
-        out = replace(out, trends=tuple(t for t in out.trends if t.theater.casefold() in wanted),
-                      coverage_gaps=tuple(g for g in out.coverage_gaps if g.casefold() in wanted))
+        out = replace(
+            out,
+            trends=tuple(t for t in out.trends if t.theater.casefold() in wanted),
+            coverage_gaps=tuple(g for g in out.coverage_gaps if g.casefold() in wanted),
+        )
     if f.types:
         keep = set(f.types)
         sections = []
         for s in out.sections:
-            s = TheaterSection(s.theater, *(getattr(s, n) if t in keep else ()
-                                            for t, n in zip(TYPES, ("incidents", "threats", "deployments"))))
+            s = TheaterSection(
+                s.theater,
+                *(
+                    getattr(s, n) if t in keep else ()
+                    for t, n in zip(TYPES, ("incidents", "threats", "deployments"))
+                ),
+            )
             if s.count:
                 sections.append(s)
         ids = {e.id for s in sections for e in (*s.incidents, *s.threats, *s.deployments)}
-        out = replace(out, sections=tuple(sections),
-                      takeaways=tuple(t for t in out.takeaways if t.id in ids))
+        out = replace(out, sections=tuple(sections), takeaways=tuple(t for t in out.takeaways if t.id in ids))
     # The cover says "(… edition)": name the filters, not editions.py's file-name key.
     label = " · ".join((*f.theaters, *f.actors, *f.types))
     return replace(out, edition=label, edition_name=f"{label} edition")
@@ -107,9 +118,10 @@ def render_page(config: Config, template: str, **ctx) -> str:
     """Render one of our templates; a broken (user-edited) template becomes a readable 500."""
     env = environment(config.templates_dir, config.tz)
     try:
-        return env.get_template(template).render(paper_size=config.paper_size, for_pdf=False,
-                                                 tzname=config.timezone, **ctx)
-    except Exception as exc:   # jinja2 errors; render.py is the only module importing jinja2
+        return env.get_template(template).render(
+            paper_size=config.paper_size, for_pdf=False, tzname=config.timezone, **ctx
+        )
+    except Exception as exc:  # jinja2 errors; render.py is the only module importing jinja2
         where = f" ({getattr(exc, 'filename', None)}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise PageError(500, f"template error{where}: {getattr(exc, 'message', None) or exc}") from None
 
@@ -133,56 +145,115 @@ def banner(before: str, href: str | None = None, link: str = "", after: str = ""
     return {"before": before, "href": href, "link": link, "after": after}
 
 
-def filter_nav(config: Config, f: Filters, *, path: str, label: str, as_of: str, day: str,
-               theaters: list[str], actors: Counter, shown: int, total: int, note: str = "",
-               banner: dict | None = None) -> dict:
+def filter_nav(
+    config: Config,
+    f: Filters,
+    *,
+    path: str,
+    label: str,
+    as_of: str,
+    day: str,
+    theaters: list[str],
+    actors: Counter,
+    shown: int,
+    total: int,
+    note: str = "",
+    banner: dict | None = None,
+) -> dict:
     """What serve_nav.html.j2 shows: page links (`current` is the one this page is), the "as of"
     time, an optional banner line under the bar, and toggle links per value."""
     top = [a for a, _ in actors.most_common(TOP_ACTORS)]
-    top += [a for a in f.actors if a not in top]      # a chosen actor stays visible to un-choose it
+    top += [a for a in f.actors if a not in top]  # a chosen actor stays visible to un-choose it
 
     def chips(key: str, values, chosen) -> list[dict]:
         return [{"label": v, "href": path + f.toggled(key, v), "on": v in chosen} for v in values]
 
-    return {"label": label, "note": note, "as_of": as_of, "current": path, "banner": banner,
-            "theaters": chips("theater", theaters, f.theaters), "types": chips("type", TYPES, f.types),
-            "actors": chips("actor", top, f.actors), "filtered": bool(f), "clear_href": path,
-            "pdf": f"/{day}/brief.pdf" if file_for(config, day, "brief.pdf") else None,
-            "shown": shown, "total": total}
+    return {
+        "label": label,
+        "note": note,
+        "as_of": as_of,
+        "current": path,
+        "banner": banner,
+        "theaters": chips("theater", theaters, f.theaters),
+        "types": chips("type", TYPES, f.types),
+        "actors": chips("actor", top, f.actors),
+        "filtered": bool(f),
+        "clear_href": path,
+        "pdf": f"/{day}/brief.pdf" if file_for(config, day, "brief.pdf") else None,
+        "shown": shown,
+        "total": total,
+    }
 
 
-def nav_only(config: Config, label: str, note: str = "", day: str | None = None, *,
-             path: str | None = None, banner: dict | None = None) -> dict:
+def nav_only(
+    config: Config,
+    label: str,
+    note: str = "",
+    day: str | None = None,
+    *,
+    path: str | None = None,
+    banner: dict | None = None,
+) -> dict:
     """The nav for pages without a composed brief; for an archived day, chips from its brief.json
     (linking to `path`, by default the day's own /YYYY-MM-DD)."""
     path = path or (f"/{day}" if day else CURRENT.get(label, ""))
-    nav = {"label": label, "note": note, "as_of": local_time(config, datetime.now(timezone.utc)),
-           "current": path, "banner": banner}
+    nav = {
+        "label": label,
+        "note": note,
+        "as_of": local_time(config, datetime.now(UTC)),
+        "current": path,
+        "banner": banner,
+    }
     js = file_for(config, day, "brief.json") if day else None
     if js is not None:
         try:
             data = json.loads(js.read_text("utf-8"))
             events = data["events"]
-            nav = filter_nav(config, Filters(), path=path, label=label, note=note, day=day,
-                             banner=banner,
-                             as_of=local_time(config, datetime.fromisoformat(data["window"]["end"])),
-                             theaters=[t["theater"] for t in data["theaters"]],
-                             actors=Counter(a for e in events for a in e["actors"]),
-                             shown=len(events), total=len(events))
+            nav = filter_nav(
+                config,
+                Filters(),
+                path=path,
+                label=label,
+                note=note,
+                day=day,
+                banner=banner,
+                as_of=local_time(config, datetime.fromisoformat(data["window"]["end"])),
+                theaters=[t["theater"] for t in data["theaters"]],
+                actors=Counter(a for e in events for a in e["actors"]),
+                shown=len(events),
+                total=len(events),
+            )
         except (ValueError, KeyError, TypeError):
-            pass                    # an unreadable brief.json only costs the chips
+            pass  # an unreadable brief.json only costs the chips
     return nav
 
 
-def brief_page(config: Config, brief: Brief, f: Filters, *, path: str, label: str,
-               note: str = "", banner: dict | None = None) -> str:
+def brief_page(
+    config: Config,
+    brief: Brief,
+    f: Filters,
+    *,
+    path: str,
+    label: str,
+    note: str = "",
+    banner: dict | None = None,
+) -> str:
     """The brief wrapped with the nav bar and filter chips (serve_brief.html.j2)."""
     shown = apply_filters(brief, f)
-    nav = filter_nav(config, f, path=path, label=label, note=note, day=brief.date, banner=banner,
-                     as_of=local_time(config, brief.window_end),
-                     theaters=[s.theater for s in brief.sections],
-                     actors=Counter(a for e in brief.entries for a in e.actors),
-                     shown=len(shown.entries), total=len(brief.entries))
+    nav = filter_nav(
+        config,
+        f,
+        path=path,
+        label=label,
+        note=note,
+        day=brief.date,
+        banner=banner,
+        as_of=local_time(config, brief.window_end),
+        theaters=[s.theater for s in brief.sections],
+        actors=Counter(a for e in brief.entries for a in e.actors),
+        shown=len(shown.entries),
+        total=len(brief.entries),
+    )
     return render_page(config, "serve_brief.html.j2", brief=shown, nav=nav)
 
 
@@ -192,7 +263,7 @@ def open_store(config: Config) -> Store:
 
 
 def live_brief(config: Config, as_of: datetime | None = None) -> Brief:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store = open_store(config)
     try:
         return build_brief(config, store, as_of or now, now)
@@ -205,7 +276,7 @@ def day_bounds(config: Config, day: str) -> tuple[datetime, datetime]:
         d = Date.fromisoformat(day)
     except ValueError:
         raise PageError(404, f"{day} is not a date") from None
-    start = datetime.combine(d, dtime.min, tzinfo=config.tz).astimezone(timezone.utc)
+    start = datetime.combine(d, dtime.min, tzinfo=config.tz).astimezone(UTC)
     return start, start + timedelta(days=1)
 
 
@@ -218,7 +289,7 @@ def archived_brief(config: Config, day: str) -> Brief | None:
         if last is None:
             return None
         as_of = datetime.fromisoformat(last["as_of"])
-        return build_brief(config, store, as_of, datetime.now(timezone.utc))
+        return build_brief(config, store, as_of, datetime.now(UTC))
     finally:
         store.close()
 
@@ -247,8 +318,7 @@ def archive_days(config: Config, limit: int = 400) -> list[dict]:
     if out.is_dir():
         for p in out.iterdir():
             if in_range(p.name) and p.is_dir() and not p.is_symlink():
-                files = [n for n in ("brief.html", "brief.pdf", "brief.json")
-                         if file_for(config, p.name, n)]
+                files = [n for n in ("brief.html", "brief.pdf", "brief.json") if file_for(config, p.name, n)]
                 if files:
                     days[p.name] = {"date": p.name, "files": files, "stored": False}
     store = open_store(config)
@@ -263,7 +333,7 @@ def archive_days(config: Config, limit: int = 400) -> list[dict]:
 
 
 def sources_page(config: Config) -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store = open_store(config)
     try:
         health, runs = store.health(), store.runs(10)
@@ -276,24 +346,45 @@ def sources_page(config: Config) -> str:
         mins = int((now - dt).total_seconds() // 60)
         if mins < 1:
             return "just now"
-        return f"{mins} min ago" if mins < 120 else f"{mins // 60} h ago" if mins < 2880 else f"{mins // 1440} days ago"
+        return (
+            f"{mins} min ago"
+            if mins < 120
+            else f"{mins // 60} h ago"
+            if mins < 2880
+            else f"{mins // 1440} days ago"
+        )
 
     rows = []
     for s in config.sources:
         h = health.get(s.name)
         stale = bool(h and h.last_ok and now - h.last_ok > timedelta(hours=config.window_hours))
-        rows.append({"name": s.name, "url": s.url,
-                     "state": "never fetched" if not h or h.ok is None else ("ok" if h.ok else "failing"),
-                     "stale": stale, "error": h.error if h else None,
-                     "last_ok": ago(h.last_ok if h else None),
-                     "last_attempt": ago(h.last_attempt if h else None),
-                     "failing_since": ago(h.failing_since) if h and h.failing_since else None,
-                     "failures": h.consecutive_failures if h else 0, "items_last": h.items_last if h else 0})
+        rows.append(
+            {
+                "name": s.name,
+                "url": s.url,
+                "state": "never fetched" if not h or h.ok is None else ("ok" if h.ok else "failing"),
+                "stale": stale,
+                "error": h.error if h else None,
+                "last_ok": ago(h.last_ok if h else None),
+                "last_attempt": ago(h.last_attempt if h else None),
+                "failing_since": ago(h.failing_since) if h and h.failing_since else None,
+                "failures": h.consecutive_failures if h else 0,
+                "items_last": h.items_last if h else 0,
+            }
+        )
     rows.sort(key=lambda r: (r["state"] == "ok" and not r["stale"], r["name"].casefold()))
-    for r in runs:              # stored as UTC ISO strings; show them in the brief's zone
-        r["started"] = local_time(config, datetime.fromisoformat(r["started"])).removesuffix(" " + config.timezone)
-    return render_page(config, "serve_sources.html.j2", rows=rows, runs=runs,
-                       title="Source health", nav=nav_only(config, "Source health"))
+    for r in runs:  # stored as UTC ISO strings; show them in the brief's zone
+        r["started"] = local_time(config, datetime.fromisoformat(r["started"])).removesuffix(
+            " " + config.timezone
+        )
+    return render_page(
+        config,
+        "serve_sources.html.j2",
+        rows=rows,
+        runs=runs,
+        title="Source health",
+        nav=nav_only(config, "Source health"),
+    )
 
 
 def file_for(config: Config, day: str, name: str) -> Path | None:
@@ -301,7 +392,7 @@ def file_for(config: Config, day: str, name: str) -> Path | None:
     if not DATE_RE.fullmatch(day) or name not in ("brief.html", "brief.pdf", "brief.json"):
         return None
     root = config.output_dir.resolve()
-    p = (root / day / name)
+    p = root / day / name
     try:
         real = p.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -310,17 +401,27 @@ def file_for(config: Config, day: str, name: str) -> Path | None:
     return real if real.parent.parent == root and real.is_file() else None
 
 
-def inject_nav(config: Config, file: Path, day: str, *, label: str | None = None,
-               note: str = "as written to disk", path: str | None = None,
-               banner: dict | None = None) -> bytes:
+def inject_nav(
+    config: Config,
+    file: Path,
+    day: str,
+    *,
+    label: str | None = None,
+    note: str = "as written to disk",
+    path: str | None = None,
+    banner: dict | None = None,
+) -> bytes:
     """The archived HTML as written, with the preview's nav bar inserted after <body>."""
     text = file.read_text("utf-8", "replace")
-    nav = render_page(config, "serve_nav.html.j2", nav=nav_only(
-        config, label or f"Brief of {day}", note=note, day=day, path=path, banner=banner))
+    nav = render_page(
+        config,
+        "serve_nav.html.j2",
+        nav=nav_only(config, label or f"Brief of {day}", note=note, day=day, path=path, banner=banner),
+    )
     head = '<link rel="stylesheet" href="/static/serve.css">'
     text = text.replace("</head>", head + "</head>", 1)
     m = re.search(r"<body[^>]*>", text)
     if m:
-        text = text[:m.end()] + nav + '<main id="main" tabindex="-1">' + text[m.end():]
+        text = text[: m.end()] + nav + '<main id="main" tabindex="-1">' + text[m.end() :]
         text = text.replace("</body>", "</main></body>", 1)
     return text.encode("utf-8")

@@ -1,5 +1,6 @@
 """Security helpers of the preview server: the CSP for a page, loopback checks, the access
 token, and the same-origin check for POSTs. Pure functions over bytes and headers."""
+
 from __future__ import annotations
 
 import base64
@@ -19,13 +20,17 @@ def csp(body: bytes) -> str:
     """A strict policy; the page's own <style> blocks (from our trusted templates — feed text is
     escaped and cannot open one) are allowed by hash, so no 'unsafe-inline' is needed."""
     text = body.decode("utf-8", "replace")
+
     def h(s: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+
     styles = sorted({h(s) for s in STYLE_EL.findall(text)})
     attrs = sorted({h(html.unescape(s)) for s in STYLE_ATTR.findall(text)})
     style_src = " ".join(["'self'", *styles, *(["'unsafe-hashes'", *attrs] if attrs else [])])
-    return (f"default-src 'none'; style-src {style_src}; img-src data:; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'")
+    return (
+        f"default-src 'none'; style-src {style_src}; img-src data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -41,7 +46,7 @@ def host_allowed(host_header: str | None, bound_to_loopback: bool) -> bool:
     if not bound_to_loopback:
         return True
     host = (host_header or "").strip().lower()
-    host = host[1:host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
+    host = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]
     return is_loopback(host)
 
 

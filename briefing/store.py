@@ -3,13 +3,14 @@
 The only module that imports sqlite3. Each source's items and its health are written in one
 transaction, so a run killed half-way leaves every source either fully recorded or untouched.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .model import Event, Fetched, Item, ParsedFeed, SourceHealth, StoredItem, Tagging, Validators
@@ -83,7 +84,7 @@ MIGRATIONS: list[str] = [
 
 
 def _iso(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return None if dt is None else dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -100,8 +101,10 @@ def tagging_to_json(t: Tagging) -> str:
 
 def tagging_from_json(text: str) -> Tagging:
     d = json.loads(text)
-    events = tuple(Event(**{**e, "actors": tuple(e["actors"]), "targets": tuple(e["targets"]),
-                            "cues": tuple(e["cues"])}) for e in d["events"])
+    events = tuple(
+        Event(**{**e, "actors": tuple(e["actors"]), "targets": tuple(e["targets"]), "cues": tuple(e["cues"])})
+        for e in d["events"]
+    )
     return Tagging(tuple(d["types"]), tuple(d["theaters"]), tuple(d["actors"]), events)
 
 
@@ -124,8 +127,7 @@ class Store:
         # check_same_thread=False: a run stores each feed from fetch_all's worker thread while
         # the thread that opened the store waits, so calls never overlap (and the sqlite3
         # module is built serialized: sqlite3.threadsafety == 3).
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None,
-                                  check_same_thread=False)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -151,10 +153,17 @@ class Store:
         out = {}
         for r in self.db.execute("SELECT * FROM sources"):
             out[r["name"]] = SourceHealth(
-                name=r["name"], url=r["url"], ok=None if r["ok"] is None else bool(r["ok"]),
-                error=r["error"], last_ok=_dt(r["last_ok"]), last_attempt=_dt(r["last_attempt"]),
-                failing_since=_dt(r["failing_since"]), consecutive_failures=r["consecutive_failures"],
-                items_last=r["items_last"], validators=Validators(r["etag"], r["last_modified"]))
+                name=r["name"],
+                url=r["url"],
+                ok=None if r["ok"] is None else bool(r["ok"]),
+                error=r["error"],
+                last_ok=_dt(r["last_ok"]),
+                last_attempt=_dt(r["last_attempt"]),
+                failing_since=_dt(r["failing_since"]),
+                consecutive_failures=r["consecutive_failures"],
+                items_last=r["items_last"],
+                validators=Validators(r["etag"], r["last_modified"]),
+            )
         return out
 
     def record(self, fetched: Fetched, parsed: ParsedFeed | None, now: datetime) -> int:
@@ -171,19 +180,31 @@ class Store:
                 dup = self.db.execute(
                     "SELECT 1 FROM items WHERE source=? AND uid=? UNION ALL"
                     " SELECT 1 FROM items WHERE source=? AND content_hash=? LIMIT 1",
-                    (it.source, it.uid, it.source, h)).fetchone()
+                    (it.source, it.uid, it.source, h),
+                ).fetchone()
                 if dup:
                     continue
                 self.db.execute(
                     "INSERT INTO items (source, uid, link, title, summary, published, dated,"
                     " first_seen, content_hash) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (it.source, it.uid, it.link, it.title, it.summary, _iso(it.published),
-                     int(it.dated), _iso(now), h))
+                    (
+                        it.source,
+                        it.uid,
+                        it.link,
+                        it.title,
+                        it.summary,
+                        _iso(it.published),
+                        int(it.dated),
+                        _iso(now),
+                        h,
+                    ),
+                )
                 new += 1
             prev = self.db.execute("SELECT * FROM sources WHERE name=?", (src.name,)).fetchone()
             failures = 0 if ok else (prev["consecutive_failures"] if prev else 0) + 1
-            failing_since = None if ok else (
-                prev["failing_since"] if prev and prev["failing_since"] else _iso(now))
+            failing_since = (
+                None if ok else (prev["failing_since"] if prev and prev["failing_since"] else _iso(now))
+            )
             # Keep the old validators when a fetch failed (they are still the server's last word),
             # unless the URL changed: they belong to the old server.
             keep = prev is not None and prev["url"] == src.url
@@ -198,8 +219,20 @@ class Store:
                 " last_ok=COALESCE(excluded.last_ok, sources.last_ok), last_attempt=excluded.last_attempt,"
                 " failing_since=excluded.failing_since, consecutive_failures=excluded.consecutive_failures,"
                 " items_last=excluded.items_last, etag=excluded.etag, last_modified=excluded.last_modified",
-                (src.name, src.url, int(ok), error, _iso(now) if ok else None, _iso(now), failing_since,
-                 failures, len(items), etag, lm))
+                (
+                    src.name,
+                    src.url,
+                    int(ok),
+                    error,
+                    _iso(now) if ok else None,
+                    _iso(now),
+                    failing_since,
+                    failures,
+                    len(items),
+                    etag,
+                    lm,
+                ),
+            )
         return new
 
     # -- items ------------------------------------------------------------------------------
@@ -208,58 +241,94 @@ class Store:
         is stamped with the fetch time, which is the cut-off of the run that first sees it."""
         rows = self.db.execute(
             "SELECT * FROM items WHERE published >= ? AND published <= ? ORDER BY published, source, uid",
-            (_iso(start), _iso(end))).fetchall()
+            (_iso(start), _iso(end)),
+        ).fetchall()
         return [self._stored(r) for r in rows]
 
     def _stored(self, r: sqlite3.Row) -> StoredItem:
-        item = Item(source=r["source"], uid=r["uid"], title=r["title"], summary=r["summary"],
-                    link=r["link"], published=datetime.fromisoformat(r["published"]),
-                    dated=bool(r["dated"]))
+        item = Item(
+            source=r["source"],
+            uid=r["uid"],
+            title=r["title"],
+            summary=r["summary"],
+            link=r["link"],
+            published=datetime.fromisoformat(r["published"]),
+            dated=bool(r["dated"]),
+        )
         tagging = tagging_from_json(r["tagging"]) if r["tagging"] else None
         return StoredItem(item, datetime.fromisoformat(r["first_seen"]), tagging)
 
     def untagged(self, start: datetime, end: datetime, tagger: str) -> list[tuple[int, Item]]:
         rows = self.db.execute(
             "SELECT * FROM items WHERE published >= ? AND published <= ?"
-            " AND (tagging IS NULL OR tagger IS NOT ?)", (_iso(start), _iso(end), tagger)).fetchall()
+            " AND (tagging IS NULL OR tagger IS NOT ?)",
+            (_iso(start), _iso(end), tagger),
+        ).fetchall()
         return [(r["id"], self._stored(r).item) for r in rows]
 
     def save_taggings(self, rows: list[tuple[int, Tagging]], tagger: str) -> None:
         with self._tx():
-            self.db.executemany("UPDATE items SET tagging=?, tagger=? WHERE id=?",
-                                [(tagging_to_json(t), tagger, i) for i, t in rows])
+            self.db.executemany(
+                "UPDATE items SET tagging=?, tagger=? WHERE id=?",
+                [(tagging_to_json(t), tagger, i) for i, t in rows],
+            )
 
     # -- runs -------------------------------------------------------------------------------
     def close_interrupted_runs(self, now: datetime) -> int:
         """Runs still 'running' when a new run holds the lock were killed: say so."""
-        cur = self.db.execute("UPDATE runs SET status='failed', finished=?, detail='interrupted'"
-                              " WHERE status='running'", (_iso(now),))
+        cur = self.db.execute(
+            "UPDATE runs SET status='failed', finished=?, detail='interrupted' WHERE status='running'",
+            (_iso(now),),
+        )
         return cur.rowcount
 
     def start_run(self, as_of: datetime, now: datetime) -> int:
-        cur = self.db.execute("INSERT INTO runs (started, as_of, status) VALUES (?,?, 'running')",
-                              (_iso(now), _iso(as_of)))
+        cur = self.db.execute(
+            "INSERT INTO runs (started, as_of, status) VALUES (?,?, 'running')", (_iso(now), _iso(as_of))
+        )
         return int(cur.lastrowid)
 
-    def finish_run(self, run_id: int, now: datetime, status: str, *, sources_ok: int = 0,
-                   sources_failed: int = 0, items_new: int = 0, events: int = 0,
-                   detail: str | None = None) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        now: datetime,
+        status: str,
+        *,
+        sources_ok: int = 0,
+        sources_failed: int = 0,
+        items_new: int = 0,
+        events: int = 0,
+        detail: str | None = None,
+    ) -> None:
         self.db.execute(
             "UPDATE runs SET finished=?, status=?, sources_ok=?, sources_failed=?, items_new=?,"
             " events=?, detail=? WHERE id=?",
-            (_iso(now), status, sources_ok, sources_failed, items_new, events, detail, run_id))
+            (_iso(now), status, sources_ok, sources_failed, items_new, events, detail, run_id),
+        )
 
     def runs(self, limit: int = 10) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
 
     # -- delivery ledger -------------------------------------------------------------------
     def delivery_status(self, date: str, subscriber: str, edition: str) -> str | None:
-        row = self.db.execute("SELECT status FROM deliveries WHERE date=? AND subscriber=? AND edition=?",
-                              (date, subscriber, edition)).fetchone()
+        row = self.db.execute(
+            "SELECT status FROM deliveries WHERE date=? AND subscriber=? AND edition=?",
+            (date, subscriber, edition),
+        ).fetchone()
         return row["status"] if row else None
 
-    def mark_delivery(self, date: str, subscriber: str, edition: str, status: str, now: datetime, *,
-                      error: str | None = None, channel: str | None = None, attempt: bool = False) -> None:
+    def mark_delivery(
+        self,
+        date: str,
+        subscriber: str,
+        edition: str,
+        status: str,
+        now: datetime,
+        *,
+        error: str | None = None,
+        channel: str | None = None,
+        attempt: bool = False,
+    ) -> None:
         """Record a delivery's state; called before sending ('sending') and after ('sent'/'failed')."""
         self.db.execute(
             "INSERT INTO deliveries (date, subscriber, edition, status, attempts, error, channel, updated)"
@@ -267,7 +336,8 @@ class Store:
             " status=excluded.status, attempts=deliveries.attempts + excluded.attempts,"
             " error=excluded.error, channel=COALESCE(excluded.channel, deliveries.channel),"
             " updated=excluded.updated",
-            (date, subscriber, edition, status, int(attempt), error, channel, _iso(now)))
+            (date, subscriber, edition, status, int(attempt), error, channel, _iso(now)),
+        )
 
     def deliveries(self, date: str | None = None, limit: int = 50) -> list[dict]:
         if date:
@@ -279,29 +349,37 @@ class Store:
     def last_ok_run(self, date_prefix_utc_range: tuple[datetime, datetime]) -> dict | None:
         """The latest successful run whose as_of falls in the given UTC range."""
         start, end = date_prefix_utc_range
-        row = self.db.execute("SELECT * FROM runs WHERE status='ok' AND as_of >= ? AND as_of < ?"
-                              " ORDER BY id DESC LIMIT 1", (_iso(start), _iso(end))).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE status='ok' AND as_of >= ? AND as_of < ? ORDER BY id DESC LIMIT 1",
+            (_iso(start), _iso(end)),
+        ).fetchone()
         return dict(row) if row else None
 
     # -- per-day summaries for trends -------------------------------------------------------
     def count_between(self, start: datetime, end: datetime) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM items WHERE published >= ? AND published <= ?",
-                               (_iso(start), _iso(end))).fetchone()[0]
+        return self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE published >= ? AND published <= ?", (_iso(start), _iso(end))
+        ).fetchone()[0]
 
     def count_by_source(self, start: datetime, end: datetime) -> dict[str, int]:
         """Items published in [start, end] per source: the usual volume a failed source leaves out."""
-        rows = self.db.execute("SELECT source, COUNT(*) FROM items WHERE published >= ? AND published <= ?"
-                               " GROUP BY source", (_iso(start), _iso(end)))
+        rows = self.db.execute(
+            "SELECT source, COUNT(*) FROM items WHERE published >= ? AND published <= ? GROUP BY source",
+            (_iso(start), _iso(end)),
+        )
         return {r[0]: r[1] for r in rows}
 
     def summary(self, slot: datetime, key: str) -> tuple[int, dict] | None:
-        row = self.db.execute("SELECT items, data FROM day_summaries WHERE slot=? AND key=?",
-                              (_iso(slot), key)).fetchone()
+        row = self.db.execute(
+            "SELECT items, data FROM day_summaries WHERE slot=? AND key=?", (_iso(slot), key)
+        ).fetchone()
         return (row["items"], json.loads(row["data"])) if row else None
 
     def save_summary(self, slot: datetime, key: str, items: int, data: dict) -> None:
-        self.db.execute("INSERT OR REPLACE INTO day_summaries (slot, key, items, data) VALUES (?,?,?,?)",
-                        (_iso(slot), key, items, json.dumps(data)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO day_summaries (slot, key, items, data) VALUES (?,?,?,?)",
+            (_iso(slot), key, items, json.dumps(data)),
+        )
 
     def _tx(self):
         return _Transaction(self.db)

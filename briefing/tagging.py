@@ -5,6 +5,7 @@ Named tuples rather than dataclasses like the rest of ``model.py`` (which re-exp
 about 20 ms of the command's 50 ms start-up. Immutable, compared by value, ``_replace`` and
 ``_asdict`` where a dataclass has ``replace`` and ``asdict``.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -12,17 +13,19 @@ from typing import NamedTuple
 
 class Event(NamedTuple):
     """One event found in an item's text (contract: `briefing tag` events)."""
-    type: str                           # "incident" | "threat" | "deployment"
+
+    type: str  # "incident" | "threat" | "deployment"
     theater: str | None
     actors: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     fatalities: int | None = None
-    text: str = ""                      # the sentence it came from
-    cues: tuple[str, ...] = ()          # words/patterns that justified it
+    text: str = ""  # the sentence it came from
+    cues: tuple[str, ...] = ()  # words/patterns that justified it
 
 
 class Tagging(NamedTuple):
     """Extraction result for one item; item-level lists are the union over events, main first."""
+
     types: tuple[str, ...] = ()
     theaters: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()

@@ -1,11 +1,12 @@
 """Shared pytest fixtures. ``feed_server``: a real loopback HTTP server (API in tests/feedserver.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
 
-try:                                    # works whether or not tests/ becomes a package
+try:  # works whether or not tests/ becomes a package
     from .feedserver import FeedServer
 except ImportError:
     from feedserver import FeedServer

@@ -24,6 +24,7 @@ API (all ``path`` arguments start with "/", e.g. "/rss.xml"; query strings are i
   released by a stop event and run in daemon threads, so teardown never blocks
 Unknown paths get 404.
 """
+
 from __future__ import annotations
 
 import gzip as gzip_module
@@ -34,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class _Route:
-    kind: str                                   # "static" | "hang" | "drip" | "redirect"
+    kind: str  # "static" | "hang" | "drip" | "redirect"
     body: bytes = b""
     content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
@@ -44,15 +45,15 @@ class _Route:
     delay: float = 0.0
     chunked: bool = False
     interval: float = 1.0
-    length: int = 0                             # drip: total bytes announced and sent
+    length: int = 0  # drip: total bytes announced and sent
 
 
 class _Server(ThreadingHTTPServer):
     # The default listen backlog of 5 drops SYNs when many feeds connect at once; the client
     # then retries after 1 s and a short connect timeout fails spuriously.
     request_queue_size = 256
-    daemon_threads = True               # hung handlers die with the process...
-    block_on_close = False              # ...and server_close() does not join them
+    daemon_threads = True  # hung handlers die with the process...
+    block_on_close = False  # ...and server_close() does not join them
 
 
 class FeedServer:
@@ -66,32 +67,51 @@ class FeedServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._httpd = _Server((host, 0), _make_handler(self))
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"feedserver:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"feedserver:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     # -- registration -------------------------------------------------------------------
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}{path}"
 
-    def add(self, path: str, body: bytes, content_type: str = "application/rss+xml; charset=utf-8",
-            status: int = 200, headers: dict[str, str] | None = None, etag: str | None = None,
-            last_modified: str | None = None, gzip: bool = False, delay: float = 0.0,
-            chunked: bool = False) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "application/rss+xml; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        gzip: bool = False,
+        delay: float = 0.0,
+        chunked: bool = False,
+    ) -> str:
         hdrs = dict(headers or {})
         if gzip:
             body = gzip_module.compress(body)
             hdrs["Content-Encoding"] = "gzip"
-        self._put(path, _Route("static", body, content_type, status, hdrs, etag, last_modified, delay, chunked))
+        self._put(
+            path, _Route("static", body, content_type, status, hdrs, etag, last_modified, delay, chunked)
+        )
         return self.url(path)
 
     def add_hang(self, path: str) -> str:
         self._put(path, _Route("hang"))
         return self.url(path)
 
-    def add_drip(self, path: str, interval: float = 1.0,
-                 body: bytes = b'<?xml version="1.0"?><rss version="2.0"><channel>',
-                 length: int = 1_000_000) -> str:
+    def add_drip(
+        self,
+        path: str,
+        interval: float = 1.0,
+        body: bytes = b'<?xml version="1.0"?><rss version="2.0"><channel>',
+        length: int = 1_000_000,
+    ) -> str:
         self._put(path, _Route("drip", body=body, interval=interval, length=length))
         return self.url(path)
 
@@ -113,7 +133,7 @@ class FeedServer:
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
-        self.stop.set()                 # release hang/drip/delay handlers first
+        self.stop.set()  # release hang/drip/delay handlers first
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -150,7 +170,7 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 else:
                     self._static(route)
             except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True    # the client gave up: expected in timeout tests
+                self.close_connection = True  # the client gave up: expected in timeout tests
 
         def _static(self, route: _Route) -> None:
             if route.delay and server.stop.wait(route.delay):
@@ -161,8 +181,9 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route.last_modified:
                 extra["Last-Modified"] = route.last_modified
             inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
-            if (route.etag and inm == route.etag) or (not route.etag and route.last_modified
-                                                      and ims == route.last_modified):
+            if (route.etag and inm == route.etag) or (
+                not route.etag and route.last_modified and ims == route.last_modified
+            ):
                 extra.pop("Content-Encoding", None)
                 self._send(304, b"", None, extra)
                 return
@@ -175,20 +196,26 @@ def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             i = 0
             while i < route.length and not server.stop.wait(route.interval):
-                self.wfile.write(route.body[i % len(route.body):][:1] or b" ")
+                self.wfile.write(route.body[i % len(route.body) :][:1] or b" ")
                 self.wfile.flush()
                 i += 1
             self.close_connection = True
 
-        def _send(self, status: int, body: bytes, content_type: str | None, headers: dict[str, str],
-                  chunked: bool = False) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str | None,
+            headers: dict[str, str],
+            chunked: bool = False,
+        ) -> None:
             self.send_response(status)
             if content_type and status != 304:
                 self.send_header("Content-Type", content_type)
             for k, v in headers.items():
                 self.send_header(k, v)
             if chunked:
-                self.send_header("Connection", "close")     # body ends at EOF
+                self.send_header("Connection", "close")  # body ends at EOF
                 self.close_connection = True
             elif status != 304:
                 self.send_header("Content-Length", str(len(body)))

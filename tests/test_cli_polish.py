@@ -1,12 +1,13 @@
 """CLI polish (issue 13): a config mistake comes with the nearest right answer, theater names
 match whatever their case, a feed URL is checked as a URL, every command explains itself in
 --help, and `briefing status` speaks the desk's time zone in plain English."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,8 +33,13 @@ def errors_of(data) -> str:
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefing.cli", *args], input=stdin,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "briefing.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def write(tmp_path: Path, data: dict) -> Path:
@@ -43,21 +49,43 @@ def write(tmp_path: Path, data: dict) -> Path:
 
 
 # -- 1. unknown keys: "did you mean" at every level -------------------------------------------
-@pytest.mark.parametrize("data, expected", [
-    ({**GOOD, "window_hour": 12}, "window_hour: unknown key, did you mean 'window_hours'?"),
-    ({**GOOD, "subscriber": []}, "subscriber: unknown key, did you mean 'subscribers'?"),
-    ({"sources": [{"name": "A", "url": "https://a.example/"}, {"nmae": "B", "url": "https://b.example/"}]},
-     "sources[1].nmae: unknown key, did you mean 'name'?"),
-    ({**GOOD, "subscribers": [{"email": "a@example.org"}, {"email": "b@example.org", "theater": ["Gaza"]}]},
-     "subscribers[1].theater: unknown key, did you mean 'theaters'?"),
-    ({**GOOD, "delivery": {"form": "briefs@example.org"}}, "delivery.form: unknown key, did you mean 'from'?"),
-    ({**GOOD, "delivery": {"smtp": {"host": "h", "retry": 2}}},
-     "delivery.smtp.retry: unknown key, did you mean 'retries'?"),
-    ({**GOOD, "fetch": {"concurency": 8}}, "fetch.concurency: unknown key, did you mean 'concurrency'?"),
-    ({**GOOD, "taxonomy": {"groupngs": {}}}, "taxonomy.groupngs: unknown key, did you mean 'groupings'?"),
-    ({**GOOD, "taxonomy": {"actors": {"Jane Doe": {"hom": "Israel"}}}},
-     "taxonomy.actors.Jane Doe.hom: unknown key, did you mean 'home'?"),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ({**GOOD, "window_hour": 12}, "window_hour: unknown key, did you mean 'window_hours'?"),
+        ({**GOOD, "subscriber": []}, "subscriber: unknown key, did you mean 'subscribers'?"),
+        (
+            {
+                "sources": [
+                    {"name": "A", "url": "https://a.example/"},
+                    {"nmae": "B", "url": "https://b.example/"},
+                ]
+            },
+            "sources[1].nmae: unknown key, did you mean 'name'?",
+        ),
+        (
+            {
+                **GOOD,
+                "subscribers": [{"email": "a@example.org"}, {"email": "b@example.org", "theater": ["Gaza"]}],
+            },
+            "subscribers[1].theater: unknown key, did you mean 'theaters'?",
+        ),
+        (
+            {**GOOD, "delivery": {"form": "briefs@example.org"}},
+            "delivery.form: unknown key, did you mean 'from'?",
+        ),
+        (
+            {**GOOD, "delivery": {"smtp": {"host": "h", "retry": 2}}},
+            "delivery.smtp.retry: unknown key, did you mean 'retries'?",
+        ),
+        ({**GOOD, "fetch": {"concurency": 8}}, "fetch.concurency: unknown key, did you mean 'concurrency'?"),
+        ({**GOOD, "taxonomy": {"groupngs": {}}}, "taxonomy.groupngs: unknown key, did you mean 'groupings'?"),
+        (
+            {**GOOD, "taxonomy": {"actors": {"Jane Doe": {"hom": "Israel"}}}},
+            "taxonomy.actors.Jane Doe.hom: unknown key, did you mean 'home'?",
+        ),
+    ],
+)
 def test_unknown_key_names_the_nearest_known_one_at_every_level(data, expected):
     assert expected in errors_of(data)
 
@@ -71,20 +99,31 @@ def test_check_prints_the_suggestion_on_one_line(tmp_path):
     r = cli("check", "-c", str(write(tmp_path, {**GOOD, "window_hour": 12})))
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
-        f"briefing: {tmp_path / 'feeds.yaml'}: window_hour: unknown key, did you mean 'window_hours'?"]
+        f"briefing: {tmp_path / 'feeds.yaml'}: window_hour: unknown key, did you mean 'window_hours'?"
+    ]
 
 
 # -- 2. theater names: any case, and help when unknown ------------------------------------------
 def test_theater_names_match_whatever_their_case():
-    cfg = parse_config({**GOOD, "taxonomy": {"groupings": {"Levant": ["israel", "LEBANON"]},
-                                             "places": {"Zorbtown": "syria"},
-                                             "actors": {"Jane Doe": {"home": "west bank"}}},
-                        "subscribers": [{"email": "a@example.org", "theaters": ["gaza", "WEST BANK", "levant"]}]})
+    cfg = parse_config(
+        {
+            **GOOD,
+            "taxonomy": {
+                "groupings": {"Levant": ["israel", "LEBANON"]},
+                "places": {"Zorbtown": "syria"},
+                "actors": {"Jane Doe": {"home": "west bank"}},
+            },
+            "subscribers": [{"email": "a@example.org", "theaters": ["gaza", "WEST BANK", "levant"]}],
+        }
+    )
     sub = cfg.subscribers[0]
     assert sub.theaters == ("Gaza", "West Bank", "Israel", "Lebanon")
-    assert sub.label == "Gaza, West Bank, Levant"          # the edition's name: canonical spelling
-    assert cfg.taxonomy == {"groupings": {"Levant": ["Israel", "Lebanon"]}, "places": {"Zorbtown": "Syria"},
-                            "actors": {"Jane Doe": {"home": "West Bank"}}}
+    assert sub.label == "Gaza, West Bank, Levant"  # the edition's name: canonical spelling
+    assert cfg.taxonomy == {
+        "groupings": {"Levant": ["Israel", "Lebanon"]},
+        "places": {"Zorbtown": "Syria"},
+        "actors": {"Jane Doe": {"home": "West Bank"}},
+    }
 
 
 def test_tag_accepts_a_theater_in_another_case_like_check_does(tmp_path):
@@ -96,14 +135,22 @@ def test_tag_accepts_a_theater_in_another_case_like_check_does(tmp_path):
 
 
 def test_unknown_theater_says_did_you_mean_and_where_the_names_are():
-    msg = errors_of({**GOOD, "taxonomy": {"groupings": {"Levant": ["Israel", "Lebanon"]}},
-                     "subscribers": [{"email": "a@example.org", "theaters": ["Gazza", "Kyiv"]}]})
+    msg = errors_of(
+        {
+            **GOOD,
+            "taxonomy": {"groupings": {"Levant": ["Israel", "Lebanon"]}},
+            "subscribers": [{"email": "a@example.org", "theaters": ["Gazza", "Kyiv"]}],
+        }
+    )
     first, second = msg.split("; ")
     assert first.startswith("subscribers[0].theaters: unknown theater 'Gazza', did you mean 'Gaza'? (")
     # where the full list is (197 names do not fit on a line), and it really is there
     tsv = re.search(r"first column of (\S+theaters\.tsv)", first).group(1)
-    names = [ln.split("\t")[0] for ln in Path(tsv).read_text(encoding="utf-8").splitlines()
-             if ln and not ln.startswith("#")]
+    names = [
+        ln.split("\t")[0]
+        for ln in Path(tsv).read_text(encoding="utf-8").splitlines()
+        if ln and not ln.startswith("#")
+    ]
     assert "Gaza" in names and f"(valid: the {len(names)} theater names in the first column of " in first
     assert first.endswith(", or a grouping (Levant))")
     # a city is not a theater, but the theater it is in is what was meant
@@ -111,43 +158,60 @@ def test_unknown_theater_says_did_you_mean_and_where_the_names_are():
 
 
 def test_unknown_theater_in_a_grouping_is_caught_with_a_suggestion(tmp_path):
-    r = cli("check", "-c", str(write(tmp_path, {**GOOD, "taxonomy": {"groupings": {"Levant": ["Israel", "Lebanonn"]}}})))
+    r = cli(
+        "check",
+        "-c",
+        str(write(tmp_path, {**GOOD, "taxonomy": {"groupings": {"Levant": ["Israel", "Lebanonn"]}}})),
+    )
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "taxonomy.groupings.Levant[1]: unknown theater 'Lebanonn', did you mean 'Lebanon'?" in r.stderr
 
 
 # -- 3. URLs are checked as URLs ---------------------------------------------------------------
-@pytest.mark.parametrize("url, reason", [
-    ("https://example.org/world news.xml", "contains a space"),
-    ("https://exa mple.org/rss", "contains a space"),
-    ("https://example.org/rss\x07", "contains a control character or line break (U+0007)"),
-    ("https://example.org/\u2028rss", "contains a control character or line break (U+2028)"),
-    ("https:///rss.xml", "no host (expected https://host/path)"),
-    ("https:/example.org/rss", "no host (expected https://host/path)"),
-    ("https://", "no host (expected https://host/path)"),
-    ("example.org/rss", "no scheme (start it with https:// or http://)"),
-    ("ftp://example.org/rss", "scheme 'ftp:' is not http: or https:"),
-    ("file:///etc/passwd", "scheme 'file:' is not http: or https:"),
-    ("https://example.org:99999/rss", "invalid port '99999'"),
-    ("https://example.org:8o8o/rss", "invalid port '8o8o'"),
-    ("https://exa<mple.org/rss", "not a valid host name 'exa<mple.org'"),
-    ("http://[::1/rss", "unbalanced [ ] around the host"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://example.org/world news.xml", "contains a space"),
+        ("https://exa mple.org/rss", "contains a space"),
+        ("https://example.org/rss\x07", "contains a control character or line break (U+0007)"),
+        ("https://example.org/\u2028rss", "contains a control character or line break (U+2028)"),
+        ("https:///rss.xml", "no host (expected https://host/path)"),
+        ("https:/example.org/rss", "no host (expected https://host/path)"),
+        ("https://", "no host (expected https://host/path)"),
+        ("example.org/rss", "no scheme (start it with https:// or http://)"),
+        ("ftp://example.org/rss", "scheme 'ftp:' is not http: or https:"),
+        ("file:///etc/passwd", "scheme 'file:' is not http: or https:"),
+        ("https://example.org:99999/rss", "invalid port '99999'"),
+        ("https://example.org:8o8o/rss", "invalid port '8o8o'"),
+        ("https://exa<mple.org/rss", "not a valid host name 'exa<mple.org'"),
+        ("http://[::1/rss", "unbalanced [ ] around the host"),
+    ],
+)
 def test_a_source_url_that_is_not_a_url_is_an_error_with_its_path(url, reason):
     data = {"sources": [{"name": "A", "url": "https://a.example/rss"}, {"name": "B", "url": url}]}
     assert errors_of(data) == f"sources[1].url: not a valid http(s) URL: {reason}"
 
 
-@pytest.mark.parametrize("url", ["https://example.org/rss?a=1&b=2", "http://127.0.0.1:8123/demo.xml",
-                                 "http://[::1]:8080/feed", "https://bücher.example/feed",
-                                 "HTTPS://EXAMPLE.ORG/RSS", "https://user@example.org/feed"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/rss?a=1&b=2",
+        "http://127.0.0.1:8123/demo.xml",
+        "http://[::1]:8080/feed",
+        "https://bücher.example/feed",
+        "HTTPS://EXAMPLE.ORG/RSS",
+        "https://user@example.org/feed",
+    ],
+)
 def test_real_feed_urls_still_pass(url):
     assert parse_config({"sources": [{"name": "A", "url": url}]}).sources[0].url == url
 
 
 def test_check_refuses_a_url_with_a_space_and_the_shipped_config_still_loads(tmp_path):
-    data = {"sources": [{"name": f"S{i}", "url": f"https://s{i}.example/rss"} for i in range(3)]
-            + [{"name": "Bad", "url": "https://example.org/world news.xml"}]}
+    data = {
+        "sources": [{"name": f"S{i}", "url": f"https://s{i}.example/rss"} for i in range(3)]
+        + [{"name": "Bad", "url": "https://example.org/world news.xml"}]
+    }
     r = cli("check", "-c", str(write(tmp_path, data)))
     assert r.returncode == 2
     assert r.stderr.strip().endswith("sources[3].url: not a valid http(s) URL: contains a space")
@@ -164,7 +228,7 @@ def test_every_command_help_says_what_it_does_and_shows_defaults(command):
     assert r.returncode == 0 and r.stderr == ""
     usage, description = r.stdout.split("\n\n")[:2]
     assert usage.startswith(f"usage: briefing {command}")
-    assert len(description.split()) >= 12, r.stdout        # a sentence or two, not a usage line
+    assert len(description.split()) >= 12, r.stdout  # a sentence or two, not a usage line
     assert "-c FILE, --config FILE" in r.stdout and "(default: ./feeds.yaml)" in r.stdout
     # every option but --help and required ones says what happens when it is left out
     sub = next(a for a in parser()._subparsers._group_actions[0].choices.items() if a[0] == command)[1]
@@ -182,15 +246,35 @@ def test_tag_help_is_the_full_help_not_a_usage_line():
 
 # -- 5. status: the configured zone, and plurals ------------------------------------------------
 def test_status_shows_local_times_and_counts_in_plain_english(tmp_path, feed_server):
-    now = datetime.now(timezone.utc)
-    feed_server.add("/a.xml", rss("Wire", [("Air strike kills 5 in Rafah, officials say",
-                                            "Warplanes struck a house in Rafah.",
-                                            "https://wire.example/1", now - timedelta(hours=1))]))
+    now = datetime.now(UTC)
+    feed_server.add(
+        "/a.xml",
+        rss(
+            "Wire",
+            [
+                (
+                    "Air strike kills 5 in Rafah, officials say",
+                    "Warplanes struck a house in Rafah.",
+                    "https://wire.example/1",
+                    now - timedelta(hours=1),
+                )
+            ],
+        ),
+    )
     feed_server.add("/b.xml", b"down", status=503, content_type="text/plain")
-    cfg = write(tmp_path, {"timezone": "Asia/Tokyo", "output_dir": str(tmp_path / "out"),
-                           "sources": [{"name": "Wire A", "url": feed_server.url("/a.xml")},
-                                       {"name": "Wire B", "url": feed_server.url("/b.xml")}],
-                           "subscribers": [{"email": "desk@example.org"}], "fetch": {"deadline": 3}})
+    cfg = write(
+        tmp_path,
+        {
+            "timezone": "Asia/Tokyo",
+            "output_dir": str(tmp_path / "out"),
+            "sources": [
+                {"name": "Wire A", "url": feed_server.url("/a.xml")},
+                {"name": "Wire B", "url": feed_server.url("/b.xml")},
+            ],
+            "subscribers": [{"email": "desk@example.org"}],
+            "fetch": {"deadline": 3},
+        },
+    )
     assert cli("run", "-c", str(cfg)).returncode == 0
 
     out = cli("status", "-c", str(cfg)).stdout
@@ -201,8 +285,10 @@ def test_status_shows_local_times_and_counts_in_plain_english(tmp_path, feed_ser
     assert "1 source ok, 1 failed; 1 new item; 1 event" in run_line, out
     assert "sent after 1 attempt\n" in out or out.rstrip().endswith("sent after 1 attempt"), out
     assert "Wire B: HTTP 503" in out and "(1 failure in a row, since " in out, out
-    assert re.search(r"Next scheduled run: \d\d [A-Z][a-z]{2} 06:00 Asia/Tokyo \(cron '0 6 \* \* \*'\)", out), out
-    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", out), out       # no UTC ISO stamps
+    assert re.search(
+        r"Next scheduled run: \d\d [A-Z][a-z]{2} 06:00 Asia/Tokyo \(cron '0 6 \* \* \*'\)", out
+    ), out
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", out), out  # no UTC ISO stamps
     assert "(s)" not in out and "1 failures" not in out
 
     assert cli("run", "--no-send", "-c", str(cfg)).returncode == 0

@@ -6,6 +6,7 @@ Plus: two runs at once — the second exits 2 with a clear message, the first co
 Each run is `python -m briefing.cli run -c CFG` in a subprocess against loopback feeds (and a
 loopback aiosmtpd server for the send stage); the kill lands when a marker shows the stage.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -32,50 +33,87 @@ except ImportError:
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF_FILES = {"brief.html", "brief.pdf", "brief.json"}
-PLACES = ["Khan Younis", "Rafah", "Jenin", "Nablus", "Hodeidah", "Tyre", "Sidon", "Deir ez-Zor", "Mosul", "Homs"]
+PLACES = [
+    "Khan Younis",
+    "Rafah",
+    "Jenin",
+    "Nablus",
+    "Hodeidah",
+    "Tyre",
+    "Sidon",
+    "Deir ez-Zor",
+    "Mosul",
+    "Homs",
+]
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> str:
-    return now().date().isoformat()       # the configs below use timezone UTC
+    return now().date().isoformat()  # the configs below use timezone UTC
 
 
 def event_feed(tag: str, n: int, *, age_hours: float = 2.0, long: bool = False) -> bytes:
     """n distinct, event-bearing items (our own sentences), all dated age_hours ago."""
     date = format_datetime(now() - timedelta(hours=age_hours))
-    pad = " Officials said the strike hit a residential building and rescue teams searched the rubble." * (4 if long else 0)
+    pad = " Officials said the strike hit a residential building and rescue teams searched the rubble." * (
+        4 if long else 0
+    )
     items = "".join(
         f"<item><title>Israeli air strikes kill {i % 40 + 2} in {PLACES[i % len(PLACES)]} ({tag} {i})</title>"
         f"<description>Warplanes struck homes in {PLACES[i % len(PLACES)]} overnight, report {tag}-{i}.{pad}</description>"
         f"<link>https://{tag}.example/{i}</link><guid>urn:{tag}:{i}</guid><pubDate>{date}</pubDate></item>"
-        for i in range(n))
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{tag}</title>'
-            f"<link>https://{tag}.example/</link><description>x</description>{items}</channel></rss>").encode()
+        for i in range(n)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{tag}</title>'
+        f"<link>https://{tag}.example/</link><description>x</description>{items}</channel></rss>"
+    ).encode()
 
 
-def write_config(tmp: Path, server: FeedServer, sources: dict[str, str], *, subscribers=None,
-                 smtp: dict | None = None, deadline: float = 30) -> Path:
-    data = {"title": "Crash Test Brief", "timezone": "UTC", "output_dir": str(tmp / "out"),
-            "sources": [{"name": n, "url": server.url(p)} for n, p in sources.items()],
-            "subscribers": subscribers or [{"email": "desk@example.org"}],
-            "delivery": {"from": "briefs@example.org", **({"smtp": smtp} if smtp else {})},
-            "fetch": {"deadline": deadline, "read_timeout": deadline, "connect_timeout": 2, "concurrency": 32}}
+def write_config(
+    tmp: Path,
+    server: FeedServer,
+    sources: dict[str, str],
+    *,
+    subscribers=None,
+    smtp: dict | None = None,
+    deadline: float = 30,
+) -> Path:
+    data = {
+        "title": "Crash Test Brief",
+        "timezone": "UTC",
+        "output_dir": str(tmp / "out"),
+        "sources": [{"name": n, "url": server.url(p)} for n, p in sources.items()],
+        "subscribers": subscribers or [{"email": "desk@example.org"}],
+        "delivery": {"from": "briefs@example.org", **({"smtp": smtp} if smtp else {})},
+        "fetch": {"deadline": deadline, "read_timeout": deadline, "connect_timeout": 2, "concurrency": 32},
+    }
     cfg = tmp / "feeds.yaml"
     cfg.write_text(yaml.safe_dump(data))
     return cfg
 
 
 def start(cfg: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), *extra], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(cfg: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), *extra], cwd=ROOT,
-                       capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     return r
 
@@ -105,6 +143,7 @@ def wait_stderr(proc: subprocess.Popen, needle: str, timeout: float = 60) -> lis
             if needle in line:
                 box["hit"] = True
                 return
+
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     t.join(timeout)
@@ -171,23 +210,23 @@ def test_kill_during_fetch_keeps_the_feeds_already_fetched_and_rerun_completes(t
     before = db_count(db)
     assert before == 20
 
-    s.add("/a.xml", event_feed("alpha", 30))          # 10 more items today
+    s.add("/a.xml", event_feed("alpha", 30))  # 10 more items today
     s.add_hang("/hang.xml")
     cfg = write_config(tmp_path, s, {"Alpha": "/a.xml", "Hung": "/hang.xml"})
     proc = start(cfg)
     wait_for(lambda: s.hits("/hang.xml") >= 1 and s.hits("/a.xml") >= 2)
     time.sleep(0.3)
-    wait_for(lambda: db_count(db) == before + 10, timeout=10)   # stored while Hung still hangs
-    kill(proc)                                         # still inside fetch_all (deadline 30 s)
+    wait_for(lambda: db_count(db) == before + 10, timeout=10)  # stored while Hung still hangs
+    kill(proc)  # still inside fetch_all (deadline 30 s)
 
     con = check_store(db)
     assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == before + 10
     check_output(tmp_path / "out")
-    s.add("/hang.xml", event_feed("hung", 5))          # the server recovered
+    s.add("/hang.xml", event_feed("hung", 5))  # the server recovered
     finish(cfg)
     assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 35
     complete_brief(tmp_path / "out")
-    assert len(list((tmp_path / "out" / "outbox").glob("*.eml"))) == 1     # the first run mailed; no second
+    assert len(list((tmp_path / "out" / "outbox").glob("*.eml"))) == 1  # the first run mailed; no second
 
 
 # -- store writes -------------------------------------------------------------------------------
@@ -209,9 +248,9 @@ def test_kill_during_store_writes_leaves_whole_sources_and_a_sound_store(tmp_pat
     stored = con.execute("SELECT COUNT(*) FROM items").fetchone()[0]
     per_source = dict(con.execute("SELECT source, COUNT(*) FROM items GROUP BY source").fetchall())
     health = {r[0]: r[1] for r in con.execute("SELECT name, items_last FROM sources")}
-    assert 0 < stored < n_feeds * per, stored          # the kill landed mid-store
-    assert set(per_source.values()) == {per}, per_source   # each source all-or-nothing
-    assert set(per_source) == set(health)              # items and health written together
+    assert 0 < stored < n_feeds * per, stored  # the kill landed mid-store
+    assert set(per_source.values()) == {per}, per_source  # each source all-or-nothing
+    assert set(per_source) == set(health)  # items and health written together
     check_output(tmp_path / "out")
 
     finish(cfg, "--no-send", timeout=180)
@@ -226,11 +265,15 @@ def test_kill_during_render_never_shows_a_half_written_brief(tmp_path, feed_serv
     s = feed_server
     s.add("/a.xml", event_feed("alpha", 250, long=True))
     s.add("/b.xml", event_feed("bravo", 250, long=True))
-    cfg = write_config(tmp_path, s, {"Alpha": "/a.xml", "Bravo": "/b.xml"},
-                       subscribers=[{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}])
+    cfg = write_config(
+        tmp_path,
+        s,
+        {"Alpha": "/a.xml", "Bravo": "/b.xml"},
+        subscribers=[{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
+    )
     out = tmp_path / "out"
     proc = start(cfg)
-    wait_stderr(proc, "compose:")                      # next: render HTML + PDF, then write
+    wait_stderr(proc, "compose:")  # next: render HTML + PDF, then write
     time.sleep(delay)
     if proc.poll() is not None:
         pytest.skip("the run finished before the kill (machine too fast for this delay)")
@@ -279,7 +322,7 @@ class SlowSmtp:
         from aiosmtpd.controller import Controller
 
         self.slow_data, self.slow_rcpt = slow_data, slow_rcpt
-        self.received: list[str] = []       # recipients whose DATA reached the server
+        self.received: list[str] = []  # recipients whose DATA reached the server
         self.in_data = threading.Event()
         self.in_rcpt = threading.Event()
         self._first_data = self._first_rcpt = True
@@ -308,7 +351,11 @@ class SlowSmtp:
         self.controller.stop()
 
 
-SUBS = [{"email": "a@example.org"}, {"email": "b@example.org"}, {"email": "c@example.org", "theaters": ["Gaza"]}]
+SUBS = [
+    {"email": "a@example.org"},
+    {"email": "b@example.org"},
+    {"email": "c@example.org", "theaters": ["Gaza"]},
+]
 
 
 def _send_world(tmp_path, feed_server, smtp_server):
@@ -328,13 +375,17 @@ def test_kill_mid_send_after_data_then_rerun_sends_nobody_twice(tmp_path, feed_s
         cfg = _send_world(tmp_path, feed_server, smtp)
         proc = start(cfg)
         wait_for(smtp.in_data.is_set, timeout=90)
-        kill(proc)                  # a@'s message is on the server, the client never saw the 250
+        kill(proc)  # a@'s message is on the server, the client never saw the 250
         assert ledger(tmp_path) == {"a@example.org": "sending"}
         complete_brief(tmp_path / "out")
         r = finish(cfg)
-        assert sorted(smtp.received) == ["a@example.org", "b@example.org", "c@example.org"]   # nobody twice
-        assert ledger(tmp_path) == {"a@example.org": "sending", "b@example.org": "sent", "c@example.org": "sent"}
-        finish(cfg)                                     # a third run sends nothing at all
+        assert sorted(smtp.received) == ["a@example.org", "b@example.org", "c@example.org"]  # nobody twice
+        assert ledger(tmp_path) == {
+            "a@example.org": "sending",
+            "b@example.org": "sent",
+            "c@example.org": "sent",
+        }
+        finish(cfg)  # a third run sends nothing at all
         assert len(smtp.received) == 3
         assert "deliver: 2 sent" in r.stderr
     finally:
@@ -352,7 +403,7 @@ def test_kill_mid_send_before_data_leaves_subscriber_unserved(tmp_path, feed_ser
         kill(proc)
         assert ledger(tmp_path) == {"a@example.org": "sending"}
         finish(cfg)
-        assert sorted(smtp.received) == ["b@example.org", "c@example.org"]      # a@ got nothing
+        assert sorted(smtp.received) == ["b@example.org", "c@example.org"]  # a@ got nothing
         assert ledger(tmp_path)["a@example.org"] == "sending"
     finally:
         smtp.stop()
@@ -379,12 +430,17 @@ def test_second_concurrent_run_exits_2_with_a_clear_message(tmp_path, feed_serve
     s.add_hang("/hang.xml")
     cfg = write_config(tmp_path, s, {"Alpha": "/a.xml", "Hung": "/hang.xml"}, deadline=4)
     first = start(cfg)
-    wait_for(lambda: s.hits("/hang.xml") >= 1)         # the first run holds the lock, in fetch
-    second = subprocess.run([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    wait_for(lambda: s.hits("/hang.xml") >= 1)  # the first run holds the lock, in fetch
+    second = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 2, second.stderr
     assert "another briefing run is in progress" in second.stderr
-    assert len(second.stderr.strip().splitlines()) == 1, second.stderr      # one clear line
+    assert len(second.stderr.strip().splitlines()) == 1, second.stderr  # one clear line
     out, err = first.communicate(timeout=90)
     assert first.returncode == 0, err[-2000:]
     complete_brief(tmp_path / "out")

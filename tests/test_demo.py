@@ -1,5 +1,6 @@
 """`briefing demo` (as `make demo` runs it) and the preview command it prints (issue 13): the
 printed `briefing serve -c …` must work as pasted and show the demo brief at /."""
+
 from __future__ import annotations
 
 import http.client
@@ -16,7 +17,7 @@ from briefing.config import load_config
 from briefing.demo import run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-BRIEFING = Path(sys.executable).parent / "briefing"      # the console script beside this python
+BRIEFING = Path(sys.executable).parent / "briefing"  # the console script beside this python
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -56,7 +57,7 @@ def test_demo_prints_a_preview_command_whose_config_is_kept_beside_the_output(de
     config_file = Path(argv[3])
     assert config_file == out / "feeds.yaml"
     assert said[-1].endswith("(then open http://127.0.0.1:8000/)")
-    config = load_config(config_file)                    # valid, and it points at the demo's output
+    config = load_config(config_file)  # valid, and it points at the demo's output
     assert config.output_dir == out and config.db_path == out / "demo.sqlite3"
     assert config.title == "Morning Security Brief"
     assert {s.name for s in config.sources} == {s.name for s in result.brief.sources}
@@ -66,8 +67,12 @@ def test_the_printed_command_serves_the_demo_brief_at_root(demo):
     """Run the printed command (with --port 0) as a real process; / is the demo's brief."""
     result, out, said = demo
     argv = printed_command(said)
-    proc = subprocess.Popen([str(BRIEFING), *argv[1:], "--port", "0"], stderr=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [str(BRIEFING), *argv[1:], "--port", "0"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = proc.stderr.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)

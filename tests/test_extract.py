@@ -1,4 +1,5 @@
 """Extractor hard cases (sentences written for these tests, not taken from any data set)."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,9 +37,14 @@ def test_demonym_actor_and_fatalities(x):
     assert t.events[0].cues  # explainable
 
 
-@pytest.mark.parametrize("text,n", [("Shelling killed at least 12 people in Kharkiv", 12),
-                                    ("Dozens were killed in an air strike on Khan Younis", 12),
-                                    ("A drone attack killed two soldiers near Bakhmut", 2)])
+@pytest.mark.parametrize(
+    "text,n",
+    [
+        ("Shelling killed at least 12 people in Kharkiv", 12),
+        ("Dozens were killed in an air strike on Khan Younis", 12),
+        ("A drone attack killed two soldiers near Bakhmut", 2),
+    ],
+)
 def test_conservative_fatalities(x, text, n):
     t = x.tag(text, "")
     assert t.types == ("incident",)
@@ -72,22 +78,32 @@ def test_threat_to_a_group_lands_in_its_home_theater(x):
     assert t.theaters[0] == "Lebanon"
 
 
-@pytest.mark.parametrize("title", [
-    "Aid agencies warn of the threat of famine in Gaza",
-    "Climate change threatens coral reefs, scientists warn",
-    "Judge threatens to jail defendant over contempt",
-    "Minister vows to cut taxes before the election",
-    "Washington warned Israel to fight more carefully in Gaza",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Aid agencies warn of the threat of famine in Gaza",
+        "Climate change threatens coral reefs, scientists warn",
+        "Judge threatens to jail defendant over contempt",
+        "Minister vows to cut taxes before the election",
+        "Washington warned Israel to fight more carefully in Gaza",
+    ],
+)
 def test_not_threats(x, title):
     assert "threat" not in x.tag(title, "").types
 
 
-@pytest.mark.parametrize("title,theater,actor", [
-    ("US aircraft carrier arrives in the eastern Mediterranean", "Eastern Mediterranean", "United States"),
-    ("Russia deployed nuclear-capable bombers to Belarus", "Belarus", "Russia"),
-    ("Israel called up 300,000 reservists", "Israel", "Israel"),
-])
+@pytest.mark.parametrize(
+    "title,theater,actor",
+    [
+        (
+            "US aircraft carrier arrives in the eastern Mediterranean",
+            "Eastern Mediterranean",
+            "United States",
+        ),
+        ("Russia deployed nuclear-capable bombers to Belarus", "Belarus", "Russia"),
+        ("Israel called up 300,000 reservists", "Israel", "Israel"),
+    ],
+)
 def test_deployments(x, title, theater, actor):
     t = x.tag(title, "")
     assert t.types == ("deployment",)
@@ -95,24 +111,30 @@ def test_deployments(x, title, theater, actor):
     assert t.actors == (actor,)
 
 
-@pytest.mark.parametrize("title", [
-    "Pentagon weighs sending more troops to the Middle East",
-    "Lawmakers debate proposal to deploy troops to the border",
-    "US will send Ukraine air defence equipment in new aid package",
-    "Mothers protest long deployments of mobilised soldiers",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Pentagon weighs sending more troops to the Middle East",
+        "Lawmakers debate proposal to deploy troops to the border",
+        "US will send Ukraine air defence equipment in new aid package",
+        "Mothers protest long deployments of mobilised soldiers",
+    ],
+)
 def test_not_deployments(x, title):
     assert "deployment" not in x.tag(title, "").types
 
 
-@pytest.mark.parametrize("title", [
-    "Israel denied carrying out the strike on the hospital",
-    "Hezbollah could attack northern Israel, analysts fear",
-    "Officials fear a ground invasion of Rafah is imminent",
-    "Police foiled a plot to bomb a synagogue",
-    "Storm kills 13 in coastal town",
-    "Striker scores twice as United hit back to win the cup final",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Israel denied carrying out the strike on the hospital",
+        "Hezbollah could attack northern Israel, analysts fear",
+        "Officials fear a ground invasion of Rafah is imminent",
+        "Police foiled a plot to bomb a synagogue",
+        "Storm kills 13 in coastal town",
+        "Striker scores twice as United hit back to win the cup final",
+    ],
+)
 def test_negation_speculation_and_non_violence(x, title):
     assert "incident" not in x.tag(title, "").types
 
@@ -120,9 +142,15 @@ def test_negation_speculation_and_non_violence(x, title):
 def test_background_violence_in_a_feature_is_not_an_event(x):
     t = x.tag("Children return to school amid bombardment", "A teacher describes lessons in a tent.")
     assert t.types == ()
-    old = x.tag("A mother remembers her son", "He was killed in a raid on March 3, 2022.", "2023-11-20T10:00:00+00:00")
+    old = x.tag(
+        "A mother remembers her son", "He was killed in a raid on March 3, 2022.", "2023-11-20T10:00:00+00:00"
+    )
     assert old.types == ()
-    fresh = x.tag("A mother remembers her son", "He was killed in an Israeli raid in Jenin on November 18.", "2023-11-20T10:00:00+00:00")
+    fresh = x.tag(
+        "A mother remembers her son",
+        "He was killed in an Israeli raid in Jenin on November 18.",
+        "2023-11-20T10:00:00+00:00",
+    )
     assert fresh.types == ("incident",)
 
 
@@ -132,8 +160,10 @@ def test_clash_gives_both_sides(x):
 
 
 def test_several_events_in_one_item(x):
-    t = x.tag("Turkey strikes PKK targets in northern Iraq",
-              "Ankara warned it would expand its air campaign against Kurdish militants in Syria.")
+    t = x.tag(
+        "Turkey strikes PKK targets in northern Iraq",
+        "Ankara warned it would expand its air campaign against Kurdish militants in Syria.",
+    )
     assert t.types[0] == "incident" and "threat" in t.types
     assert t.theaters[0] == "Iraq" and "Syria" in t.theaters
     assert t.actors[0] == "Turkey"
@@ -160,12 +190,13 @@ def test_run_on_text_is_cut_into_clauses_that_cover_it_all():
     look-around per trigger made tagging it quadratic (240 ms; a 5 MB feed took 243 s). It is
     now cut into bounded clauses, in order, losing no word; bench/tag_speed.py has the timings."""
     from briefing.extract.text import MAX_SENTENCE, sentences
+
     clause = "officials said that the convoy moved along the coastal road near the old market"
-    text = ", ".join(f"{clause} {i}" for i in range(60))        # ~5,000 characters, no full stop
+    text = ", ".join(f"{clause} {i}" for i in range(60))  # ~5,000 characters, no full stop
     parts = sentences(text)
     assert len(text) > 4500 and len(parts) > 10
     assert all(len(p) <= MAX_SENTENCE for _, p in parts)
-    assert all(text[off:off + len(p)] == p for off, p in parts)  # offsets point back into the text
+    assert all(text[off : off + len(p)] == p for off, p in parts)  # offsets point back into the text
     assert " ".join(p for _, p in parts).split() == text.split()
 
 

@@ -2,6 +2,7 @@
 whole article. Every sentence here was written for these tests in our own words (none is taken
 from a data set or from the issue); the model never saw them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,23 +24,38 @@ def x():
     return Extractor()
 
 
-@pytest.mark.parametrize("title,theater", [
-    pytest.param("Troops shoot a teenager at a checkpoint outside Nablus", "West Bank", marks=GAP),
-    pytest.param("Heavy fighting rages around El Fasher as paramilitaries push in", "Sudan", marks=GAP),
-    ("Gunmen storm a police post in Balochistan, killing five officers", "Pakistan"),
-])
+@pytest.mark.parametrize(
+    "title,theater",
+    [
+        pytest.param("Troops shoot a teenager at a checkpoint outside Nablus", "West Bank", marks=GAP),
+        pytest.param("Heavy fighting rages around El Fasher as paramilitaries push in", "Sudan", marks=GAP),
+        ("Gunmen storm a police post in Balochistan, killing five officers", "Pakistan"),
+    ],
+)
 def test_plain_acts_of_force_are_incidents_where_they_happen(x, title, theater):
     t = x.tag(title, "")
     assert "incident" in t.types
     assert t.theaters[:1] == (theater,)
 
 
-@pytest.mark.parametrize("title,actor", [
-    pytest.param("Seoul vows a 'merciless' answer if Pyongyang fires across the border again", "South Korea", marks=GAP),
-    ("Beijing warns Manila it will 'bear all the consequences' if it keeps resupplying the shoal", "China"),
-    ("Moscow says any Western troops sent to Ukraine would be 'legitimate targets'", "Russia"),
-    pytest.param("Defence minister: the next drone that crosses our border will be met with force", None, marks=GAP),
-])
+@pytest.mark.parametrize(
+    "title,actor",
+    [
+        pytest.param(
+            "Seoul vows a 'merciless' answer if Pyongyang fires across the border again",
+            "South Korea",
+            marks=GAP,
+        ),
+        (
+            "Beijing warns Manila it will 'bear all the consequences' if it keeps resupplying the shoal",
+            "China",
+        ),
+        ("Moscow says any Western troops sent to Ukraine would be 'legitimate targets'", "Russia"),
+        pytest.param(
+            "Defence minister: the next drone that crosses our border will be met with force", None, marks=GAP
+        ),
+    ],
+)
 def test_threats_in_other_words_are_threats(x, title, actor):
     t = x.tag(title, "")
     assert "threat" in t.types
@@ -69,8 +85,10 @@ def test_a_ship_sent_far_away_is_not_placed_at_home(x):
 
 @GAP
 def test_who_confirms_a_deployment_of_their_own_forces_is_its_actor(x):
-    t = x.tag("Strategic bombers land in the Middle East",
-              "Two B-1 bombers arrived at a base in the region on Sunday, US Central Command said.")
+    t = x.tag(
+        "Strategic bombers land in the Middle East",
+        "Two B-1 bombers arrived at a base in the region on Sunday, US Central Command said.",
+    )
     assert "deployment" in t.types
     assert t.actors == ("United States",)
     assert t.theaters[:1] == ("Middle East",)
@@ -83,15 +101,19 @@ def test_one_act_in_one_sentence_is_one_event(x):
 
 
 def test_no_event_in_everyday_news(x):
-    for title in ("Arsenal clash with Chelsea in a league thriller", "Central bank warns of slower growth",
-                  "Teachers strike over pay for a third day", "Parliament debates the defence budget"):
+    for title in (
+        "Arsenal clash with Chelsea in a league thriller",
+        "Central bank warns of slower growth",
+        "Teachers strike over pay for a third day",
+        "Parliament debates the defence budget",
+    ):
         assert x.tag(title, "").types == (), title
 
 
 @GAP
 def test_a_whole_article_gives_each_key_event_once(x):
     lines = ARTICLE.read_text(encoding="utf-8").splitlines()
-    title, body = lines[0], " ".join(lines[1:])      # parse.clean_text gives one line of text
+    title, body = lines[0], " ".join(lines[1:])  # parse.clean_text gives one line of text
     t = x.tag(title, body)
     got = {(e.type, e.theater): e for e in t.events}
     assert len(got) == len(t.events), "the same happening twice"

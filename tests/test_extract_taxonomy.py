@@ -1,4 +1,5 @@
 """Taxonomy as data: shipped files load, user overrides apply and are validated."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,9 @@ def test_place_override_changes_theater():
 
 
 def test_actor_override_with_parent():
-    t = load_taxonomy({"actors": {"Northern Hawks Brigade": {"parent": "Hezbollah", "kind": "group", "home": "Lebanon"}}})
+    t = load_taxonomy(
+        {"actors": {"Northern Hawks Brigade": {"parent": "Hezbollah", "kind": "group", "home": "Lebanon"}}}
+    )
     r = Extractor(t).tag("Northern Hawks Brigade fires rockets at Metula", "")
     assert r.actors == ("Hezbollah",)
     assert r.theaters == ("Israel",)
@@ -32,14 +35,20 @@ def test_groupings():
     assert t.expand("Lebanon") == ("Lebanon",)
 
 
-@pytest.mark.parametrize("ov,msg", [
-    ({"places": {"Foo": "Bar"}}, "taxonomy.places.Foo: unknown theater 'Bar'"),
-    ({"groupings": {"Levant": ["Israel", "Narnia"]}}, "taxonomy.groupings.Levant[1]: unknown theater 'Narnia'"),
-    ({"actors": {"X": {"kind": "gang"}}}, "taxonomy.actors.X.kind"),
-    ({"actors": {"X": {"home": "Atlantis"}}}, "taxonomy.actors.X.home: unknown theater 'Atlantis'"),
-    ({"colours": {}}, "taxonomy.colours: unknown key"),
-    ({"groupings": {"Levant": []}}, "taxonomy.groupings.Levant"),
-])
+@pytest.mark.parametrize(
+    "ov,msg",
+    [
+        ({"places": {"Foo": "Bar"}}, "taxonomy.places.Foo: unknown theater 'Bar'"),
+        (
+            {"groupings": {"Levant": ["Israel", "Narnia"]}},
+            "taxonomy.groupings.Levant[1]: unknown theater 'Narnia'",
+        ),
+        ({"actors": {"X": {"kind": "gang"}}}, "taxonomy.actors.X.kind"),
+        ({"actors": {"X": {"home": "Atlantis"}}}, "taxonomy.actors.X.home: unknown theater 'Atlantis'"),
+        ({"colours": {}}, "taxonomy.colours: unknown key"),
+        ({"groupings": {"Levant": []}}, "taxonomy.groupings.Levant"),
+    ],
+)
 def test_validation_errors_name_the_path(ov, msg):
     with pytest.raises(ValueError) as e:
         load_taxonomy(ov)

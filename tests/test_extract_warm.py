@@ -1,6 +1,7 @@
 """The extractor's start-up cache (briefing/extract/warm.py), on a copy of the package: `briefing
 tag` gives the same answers from the cache as without it, an edited taxonomy file is read again,
 and a broken or unwritable cache never stops tagging."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,14 @@ def pkg(tmp_path: Path) -> Path:
 
 
 def _tag(root: Path) -> list[dict]:
-    p = subprocess.run([sys.executable, "-m", "briefing.extract.tagcmd", "--jobs", "1", str(root / "in.jsonl")],
-                       cwd=root, env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "briefing.extract.tagcmd", "--jobs", "1", str(root / "in.jsonl")],
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     assert p.stderr == ""
     return [json.loads(x) for x in p.stdout.splitlines()]
@@ -47,7 +54,7 @@ def test_cache_is_written_once_and_gives_the_same_answers(pkg: Path) -> None:
     cache = _cache(pkg)
     stamp = cache.stat().st_mtime_ns
     assert _tag(pkg) == first
-    assert cache.stat().st_mtime_ns == stamp      # a hit rewrites nothing
+    assert cache.stat().st_mtime_ns == stamp  # a hit rewrites nothing
 
 
 def test_an_edited_taxonomy_is_read_again(pkg: Path) -> None:
@@ -65,7 +72,7 @@ def test_a_broken_cache_is_rebuilt(pkg: Path) -> None:
     cache = _cache(pkg)
     cache.write_bytes(b"\x80\x05not a pickle at all")
     assert _tag(pkg) == good
-    assert cache.read_bytes()[:2] != b"\x80\x05n"   # written again, whole
+    assert cache.read_bytes()[:2] != b"\x80\x05n"  # written again, whole
 
 
 def test_no_cache_where_it_cannot_be_written(pkg: Path) -> None:

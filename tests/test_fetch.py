@@ -1,4 +1,5 @@
 """fetch_all against a real loopback server: limits, errors as values, conditional GET, order."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,12 +9,16 @@ import time
 import tracemalloc
 import zlib
 
+import pytest
+
 from briefing.fetch import FetchSettings, fetch_all
 from briefing.model import Source, Validators
 
-RSS = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
-       b"<item><title>Convoy hit near the crossing</title><link>https://ex.test/a</link></item>"
-       b"</channel></rss>")
+RSS = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+    b"<item><title>Convoy hit near the crossing</title><link>https://ex.test/a</link></item>"
+    b"</channel></rss>"
+)
 FAST = FetchSettings(connect_timeout=1, read_timeout=1, deadline=3)
 
 
@@ -33,7 +38,7 @@ def test_ok_feed_body_type_url_and_user_agent(feed_server):
     assert r.final_url == url and r.elapsed > 0
     _, headers = feed_server.requests[-1]
     assert headers["user-agent"].startswith("Mozilla/5.0 (compatible; briefing/")
-    assert "br" not in headers["accept-encoding"]       # only encodings we decode with caps
+    assert "br" not in headers["accept-encoding"]  # only encodings we decode with caps
 
 
 def test_http_errors_are_values(feed_server):
@@ -45,7 +50,7 @@ def test_http_errors_are_values(feed_server):
 
 
 def test_connection_refused_and_unknown_host():
-    with socket.socket() as s:          # a port nobody listens on
+    with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     assert one(f"http://127.0.0.1:{port}/rss").error == "connection refused"
@@ -62,7 +67,7 @@ def test_hang_hits_read_timeout(feed_server):
 
 def test_drip_is_stopped_by_overall_deadline(feed_server):
     # each byte arrives well within the read timeout, so only the overall deadline can stop it
-    url = feed_server.add_drip("/drip", interval=0.05, length=60)     # would complete after 3 s
+    url = feed_server.add_drip("/drip", interval=0.05, length=60)  # would complete after 3 s
     t0 = time.monotonic()
     r = one(url, FetchSettings(connect_timeout=1, read_timeout=2, deadline=0.6))
     assert not r.ok and r.error == "timed out after 0.6 s (overall deadline)"
@@ -80,7 +85,7 @@ def test_gzip_and_deflate_bodies_are_decoded(feed_server):
 
 
 def test_gzip_bomb_is_a_clean_error(feed_server):
-    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)    # 64 MB → ~64 KB
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)  # 64 MB → ~64 KB
     assert len(bomb) < 200_000
     url = feed_server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
     tracemalloc.start()
@@ -89,7 +94,7 @@ def test_gzip_bomb_is_a_clean_error(feed_server):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 16 * 1024 * 1024       # never inflated: the cap stops it after ~1 MB
+    assert peak < 16 * 1024 * 1024  # never inflated: the cap stops it after ~1 MB
     assert not r.ok and r.body == b""
     assert r.error == "decompressed body larger than the 1 MB limit (compression bomb?)"
 
@@ -97,13 +102,13 @@ def test_gzip_bomb_is_a_clean_error(feed_server):
 def test_oversize_body_declared_and_streamed(feed_server):
     big = b"<rss>" + b"x" * (2 * 1024 * 1024)
     feed_server.add("/declared", big)
-    feed_server.add("/streamed", big, chunked=True)        # no Content-Length: must count bytes
+    feed_server.add("/streamed", big, chunked=True)  # no Content-Length: must count bytes
     settings = FetchSettings(deadline=5, max_bytes=1024 * 1024)
     declared = one(feed_server.url("/declared"), settings)
     streamed = one(feed_server.url("/streamed"), settings)
     assert not declared.ok and declared.error.startswith("body too large (2 MB declared, limit 1 MB)")
     assert not streamed.ok and streamed.error == "body larger than the 1 MB limit"
-    assert one(feed_server.url("/streamed"), FetchSettings(deadline=5)).body == big   # under 10 MB: fine
+    assert one(feed_server.url("/streamed"), FetchSettings(deadline=5)).body == big  # under 10 MB: fine
 
 
 def test_redirects_followed_and_final_url_kept(feed_server):
@@ -118,6 +123,7 @@ def _lan_address() -> str | None:
     """This machine's address on its network (not loopback), if it has one: the route a UDP
     socket would take, found without sending anything."""
     import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("192.0.2.1", 9))
@@ -135,7 +141,10 @@ def test_redirect_into_a_more_private_address_is_refused(feed_server):
     if ip is None:
         pytest.skip("no non-loopback address on this machine")
     from feedserver import FeedServer
-    internal = feed_server.add("/internal/admin", b"<rss><channel><title>INTERNAL SECRET</title></channel></rss>")
+
+    internal = feed_server.add(
+        "/internal/admin", b"<rss><channel><title>INTERNAL SECRET</title></channel></rss>"
+    )
     lan = FeedServer(host=ip)
     try:
         lan.add_redirect("/plain", internal)
@@ -145,11 +154,14 @@ def test_redirect_into_a_more_private_address_is_refused(feed_server):
         lan.add_redirect("/same-reach", lan.url("/own"))
         for path in ("/plain", "/decimal"):
             r = one(lan.url(path))
-            assert not r.ok and r.error.startswith("redirect to a loopback or local address refused"), (path, r.error)
-        r = one(lan.url("/octal"))                              # httpx already rejects this form
+            assert not r.ok and r.error.startswith("redirect to a loopback or local address refused"), (
+                path,
+                r.error,
+            )
+        r = one(lan.url("/octal"))  # httpx already rejects this form
         assert not r.ok and r.error.startswith("redirect to") and "refused" in r.error
         assert feed_server.hits("/internal/admin") == 0
-        assert one(lan.url("/same-reach")).ok                   # within the feed's own reach: fine
+        assert one(lan.url("/same-reach")).ok  # within the feed's own reach: fine
     finally:
         lan.close()
 
@@ -164,8 +176,8 @@ def test_redirect_loop_and_too_many_redirects(feed_server):
     assert not loop.ok and loop.error == f"redirect loop at {feed_server.url('/a')}"
     chain = one(feed_server.url("/chain0"))
     assert not chain.ok and chain.error == "too many redirects (more than 3)"
-    assert feed_server.hits("/chain4") == 0                  # stopped after 3 hops
-    assert one(feed_server.url("/chain3")).ok                # exactly 3 hops is allowed
+    assert feed_server.hits("/chain4") == 0  # stopped after 3 hops
+    assert one(feed_server.url("/chain3")).ok  # exactly 3 hops is allowed
 
 
 def test_non_http_schemes_refused(feed_server, tmp_path):
@@ -191,10 +203,10 @@ def test_conditional_get_round_trip(feed_server):
     assert first.ok and first.validators == Validators(etag='"v1"', last_modified=lm)
     second = one(url, validators=first.validators)
     assert second.ok and second.not_modified and second.status == 304 and second.body == b""
-    assert second.validators == first.validators             # kept for the next run
+    assert second.validators == first.validators  # kept for the next run
     _, headers = feed_server.requests[-1]
     assert headers["if-none-match"] == '"v1"' and headers["if-modified-since"] == lm
-    feed_server.add("/rss", RSS + b" ", etag='"v2"')        # the feed changed
+    feed_server.add("/rss", RSS + b" ", etag='"v2"')  # the feed changed
     third = one(url, validators=first.validators)
     assert third.ok and not third.not_modified and third.body == RSS + b" "
     assert third.validators.etag == '"v2"'
@@ -206,7 +218,7 @@ def test_last_modified_only_round_trip_and_name_keys(feed_server):
     first = one(url)
     assert first.validators == Validators(etag=None, last_modified=lm)
     assert one(url, validators=first.validators).not_modified
-    [by_name] = fetch_all([Source("feed", url)], {"feed": first.validators}, FAST)   # store keyed by name
+    [by_name] = fetch_all([Source("feed", url)], {"feed": first.validators}, FAST)  # store keyed by name
     assert by_name.not_modified
 
 
@@ -214,7 +226,9 @@ def test_concurrent_and_order_preserved(feed_server):
     # slowest first: if results were in completion order, they would come back reversed
     sources = []
     for i in range(12):
-        sources.append(Source(f"s{i}", feed_server.add(f"/f{i}", RSS + f"<!--{i}-->".encode(), delay=0.44 - i * 0.04)))
+        sources.append(
+            Source(f"s{i}", feed_server.add(f"/f{i}", RSS + f"<!--{i}-->".encode(), delay=0.44 - i * 0.04))
+        )
     sources.insert(3, Source("dead", feed_server.url("/nope")))
     t0 = time.monotonic()
     results = fetch_all(sources, settings=FAST)
@@ -222,15 +236,15 @@ def test_concurrent_and_order_preserved(feed_server):
     assert [r.source for r in results] == sources
     assert results[3].error == "HTTP 404 Not Found"
     assert [r.body for r in results if r.ok] == [RSS + f"<!--{i}-->".encode() for i in range(12)]
-    assert wall < 1.2                      # sequential would take ~2.6 s
+    assert wall < 1.2  # sequential would take ~2.6 s
 
 
 def test_concurrency_limit_is_respected(feed_server):
     sources = [Source(f"s{i}", feed_server.add(f"/c{i}", RSS, delay=0.2)) for i in range(4)]
     t0 = time.monotonic()
     results = fetch_all(sources, settings=FetchSettings(deadline=0.5, concurrency=1))
-    assert [r.error for r in results] == [None] * 4     # 0.8 s in all, yet none hit the 0.5 s deadline
-    assert time.monotonic() - t0 >= 0.8    # one at a time; the deadline did not start while queued
+    assert [r.error for r in results] == [None] * 4  # 0.8 s in all, yet none hit the 0.5 s deadline
+    assert time.monotonic() - t0 >= 0.8  # one at a time; the deadline did not start while queued
 
 
 def test_callable_from_inside_an_event_loop(feed_server):

@@ -4,6 +4,7 @@ One full run (fetch → … → PDF → outbox) in a child process over the whol
 is measured with ``resource.getrusage``; then one assertion family per case. The big cases
 (gzip bomb, 50 MB body, 100,000 items) are also run alone for their own peak memory.
 """
+
 from __future__ import annotations
 
 import email
@@ -12,7 +13,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +28,7 @@ except ImportError:
     from feedserver import FeedServer
     from hostile_feeds import LOCAL_SECRET, Corpus, register
 
-NOW = datetime(2026, 3, 10, 6, 0, 30, 123456, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 6, 0, 30, 123456, tzinfo=UTC)
 DATE = "2026-03-10"
 RSS_LIMIT_MB = 500
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,20 +50,29 @@ print(json.dumps({"wall": time.monotonic() - t,
 
 
 def write_config(folder: Path, server: FeedServer, sources: dict[str, str]) -> Path:
-    data = {"title": "Hostile Test Brief", "timezone": "UTC", "output_dir": str(folder / "out"),
-            "sources": [{"name": n, "url": server.url(p)} for n, p in sources.items()],
-            "subscribers": [{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
-            "delivery": {"from": "briefs@example.org"},
-            "fetch": {"deadline": 3, "read_timeout": 2, "connect_timeout": 1, "concurrency": 32}}
+    data = {
+        "title": "Hostile Test Brief",
+        "timezone": "UTC",
+        "output_dir": str(folder / "out"),
+        "sources": [{"name": n, "url": server.url(p)} for n, p in sources.items()],
+        "subscribers": [{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
+        "delivery": {"from": "briefs@example.org"},
+        "fetch": {"deadline": 3, "read_timeout": 2, "connect_timeout": 1, "concurrency": 32},
+    }
     path = folder / "feeds.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path
 
 
 def run_child(cfg: Path, send: bool = True, timeout: float = 90) -> dict:
-    r = subprocess.run([sys.executable, "-c", CHILD, str(cfg), NOW.isoformat(), "1" if send else "0"],
-                       capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    assert r.returncode == 0, r.stderr[-3000:]        # exit-0 semantics: the brief was produced
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD, str(cfg), NOW.isoformat(), "1" if send else "0"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]  # exit-0 semantics: the brief was produced
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -96,9 +106,11 @@ def case_names() -> list[str]:
         return [c.name for c in register(s, NOW).cases]
 
 
-XFAIL: dict[str, str] = {}   # fixed upstream: Redirect js (InvalidURL blamed the feed URL)
-CASES = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
-         for n in case_names()]
+XFAIL: dict[str, str] = {}  # fixed upstream: Redirect js (InvalidURL blamed the feed URL)
+CASES = [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
+    for n in case_names()
+]
 
 
 # -- the run as a whole -----------------------------------------------------------------------
@@ -135,8 +147,11 @@ def test_server_never_received_canary_requests(hostile):
     hit = {p for p, _ in hostile.server.requests if p in hostile.corpus.canaries}
     assert not hit, hit
     # Only configured feed paths (and redirect hops) were requested at all.
-    allowed = set(hostile.corpus.good.values()) | {c.path for c in hostile.corpus.cases} \
+    allowed = (
+        set(hostile.corpus.good.values())
+        | {c.path for c in hostile.corpus.cases}
         | {"/loop-b", *(f"/chain{i}" for i in range(7))}
+    )
     assert {p for p, _ in hostile.server.requests} <= allowed
 
 
@@ -157,8 +172,12 @@ class _Links(HTMLParser):
 
 def _bad_url(url: str) -> bool:
     u = re.sub(r"[\x00-\x20]", "", url).lower()
-    return not (u.startswith(("http://", "https://", "#")) or u in ("brief.css", "static/brief.css")
-                or u.endswith(".css") and "//" not in u)
+    return not (
+        u.startswith(("http://", "https://", "#"))
+        or u in ("brief.css", "static/brief.css")
+        or u.endswith(".css")
+        and "//" not in u
+    )
 
 
 def test_html_has_no_active_content_or_bad_links(hostile):
@@ -168,14 +187,24 @@ def test_html_has_no_active_content_or_bad_links(hostile):
     assert not ({"script", "iframe", "object", "embed", "img", "base", "video", "form"} & p.tags), p.tags
     bad = [u for u in p.urls if _bad_url(u[2])]
     assert not bad, bad
-    for tag, attr, url in p.urls:       # no link or resource pointing at our loopback canaries
+    for tag, attr, url in p.urls:  # no link or resource pointing at our loopback canaries
         assert not any(url.endswith(c) for c in hostile.corpus.canaries), url
         if tag != "a":
             assert "127.0.0.1" not in url and "169.254" not in url, (tag, attr, url)
     low = html.lower()
-    for needle in ("<script", "javascript:alert", "javascript:void", "vbscript:", "file:/", "data:text", "onerror",
-                   "onload", LOCAL_SECRET,
-                   "pwned", "inner frame text"):
+    for needle in (
+        "<script",
+        "javascript:alert",
+        "javascript:void",
+        "vbscript:",
+        "file:/",
+        "data:text",
+        "onerror",
+        "onload",
+        LOCAL_SECRET,
+        "pwned",
+        "inner frame text",
+    ):
         assert needle not in low, needle
 
 
@@ -186,8 +215,17 @@ def test_json_links_are_http_and_text_is_inert(hostile):
             assert "<" not in s["title"] or "<script" not in s["title"].lower()
         assert "<script" not in e["text"].lower()
     low = hostile.json_text.lower()
-    for needle in ("javascript:alert", "javascript:void", "vbscript:", "file:/", "data:text", LOCAL_SECRET, "pwned",
-                   "\\u0000", "\\u202e"):
+    for needle in (
+        "javascript:alert",
+        "javascript:void",
+        "vbscript:",
+        "file:/",
+        "data:text",
+        LOCAL_SECRET,
+        "pwned",
+        "\\u0000",
+        "\\u202e",
+    ):
         assert needle not in low, needle
 
 
@@ -213,15 +251,25 @@ def test_emails_headers_carry_no_feed_text(hostile):
         head = raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
         assert b"evil" not in head.lower() and b"Bcc" not in head and b"X-Evil" not in head, head
         msg = email.message_from_bytes(raw, policy=email.policy.default)
-        assert set(k.lower() for k in msg.keys()) <= {"from", "to", "subject", "date", "message-id",
-                                                       "mime-version", "content-type",
-                                                       "list-id", "list-unsubscribe"}
+        assert set(k.lower() for k in msg.keys()) <= {
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "mime-version",
+            "content-type",
+            "list-id",
+            "list-unsubscribe",
+        }
         # the list headers are built from the configuration (title, From address) alone
         assert msg["List-Id"] == '"Hostile Test Brief" <briefing.example.org>'
         assert msg["List-Unsubscribe"] == "<mailto:briefs@example.org?subject=unsubscribe>"
         # the subject is ours alone: the coverage warning (half the hostile feeds fail) and the title
-        assert re.fullmatch(rf"\[PARTIAL: \d+ of \d+ sources failed\] Hostile Test Brief — {DATE}( \(\w+\))?",
-                            str(msg["Subject"])), msg["Subject"]
+        assert re.fullmatch(
+            rf"\[PARTIAL: \d+ of \d+ sources failed\] Hostile Test Brief — {DATE}( \(\w+\))?",
+            str(msg["Subject"]),
+        ), msg["Subject"]
         for part in msg.walk():
             if part.get_content_type() == "text/html":
                 p = _Links()

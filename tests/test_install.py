@@ -1,6 +1,7 @@
 """A real install, not the editable checkout (issue 15): build the wheel, install it into a fresh
 virtual environment outside the repository, and run `briefing demo` from another folder. The
 templates, static files, models and demo feeds must all come from the installed package."""
+
 from __future__ import annotations
 
 import subprocess
@@ -28,12 +29,18 @@ def test_the_wheel_installed_elsewhere_runs_the_demo(tmp_path: Path):
     # The dependencies (WeasyPrint, feedparser, …) come from the test environment rather than the
     # network; the path is appended after the new venv's own site-packages, and an appended path's
     # .pth files (our editable checkout's finder among them) are not run.
-    elsewhere = tmp_path / "elsewhere"          # not the checkout: `python -c` puts the cwd first
+    elsewhere = tmp_path / "elsewhere"  # not the checkout: `python -c` puts the cwd first
     elsewhere.mkdir()
-    site = run(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-               cwd=elsewhere).stdout.strip()
+    site = run(
+        venv / "bin" / "python",
+        "-c",
+        "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        cwd=elsewhere,
+    ).stdout.strip()
     Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    where = run(venv / "bin" / "python", "-c", "import briefing; print(briefing.__file__)", cwd=elsewhere).stdout.strip()
+    where = run(
+        venv / "bin" / "python", "-c", "import briefing; print(briefing.__file__)", cwd=elsewhere
+    ).stdout.strip()
     assert where.startswith(str(venv)), where
     run(venv / "bin" / "briefing", "demo", "--out", tmp_path / "out", cwd=elsewhere)
     [pdf] = (tmp_path / "out").glob("*/brief.pdf")

@@ -1,10 +1,11 @@
 """The labelled corpus and the training command (issue 12)."""
+
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,10 @@ def test_the_corpus_holds_labels_and_ids_only():
 def test_no_test_outlet_or_test_fortnight_item_is_trained_on():
     for r in _rows("sample.jsonl"):
         held = r["outlet"] == TEST_OUTLET or (
-            r["set"] == "pool-2023q4" and r["date"] and TEST_FORTNIGHT[0] <= date.fromisoformat(r["date"]) <= TEST_FORTNIGHT[1])
+            r["set"] == "pool-2023q4"
+            and r["date"]
+            and TEST_FORTNIGHT[0] <= date.fromisoformat(r["date"]) <= TEST_FORTNIGHT[1]
+        )
         assert (r["split"] == "test") == held, r
 
 
@@ -48,21 +52,39 @@ def test_no_reserved_item_was_drawn():
 # -- same-story pairs (issue 13) ------------------------------------------------------------------
 def test_story_pairs_hold_ids_and_labels_and_keep_their_days_apart():
     from briefing.learn.pairs import DEV_DAYS, TEST_DAYS
+
     rows = _rows("pairs.jsonl")
     assert len(rows) >= 150 and len({r["pair"] for r in rows}) == len(rows)
     for r in rows:
-        assert set(r) <= {"pair", "day", "split", "stratum", "a", "b", "similarity", "label", "note",
-                          "second", "adjudication", "round"}, r           # no publisher text
+        assert set(r) <= {
+            "pair",
+            "day",
+            "split",
+            "stratum",
+            "a",
+            "b",
+            "similarity",
+            "label",
+            "note",
+            "second",
+            "adjudication",
+            "round",
+        }, r  # no publisher text
         assert r["label"] in ("same", "different", "roundup", "unclear")
-        assert r["split"] == ("test" if r["day"] in TEST_DAYS else "dev") and r["day"] in (*DEV_DAYS, *TEST_DAYS)
+        assert r["split"] == ("test" if r["day"] in TEST_DAYS else "dev") and r["day"] in (
+            *DEV_DAYS,
+            *TEST_DAYS,
+        )
     assert sum(r["label"] == "same" for r in rows if r["split"] == "test") >= 30
 
 
 def test_the_merge_model_scores_the_features_the_clusterer_computes():
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     from briefing.cluster import MODEL, Context
     from briefing.model import Event, Item
-    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    t = datetime(2026, 1, 1, tzinfo=UTC)
     a = Item("A", "1", "Strike hits Jabalia school", "Medics said 12 died in Jabalia.", "", t)
     b = Item("B", "2", "Jabalia school struck, 12 dead", "A strike hit a school in Jabalia.", "", t)
     ev = Event("incident", "Gaza", ("Israel",), (), 12, "x")
@@ -75,8 +97,13 @@ def test_training_is_one_deterministic_command(tmp_path: Path):
     outs = []
     for k in range(2):
         out = tmp_path / f"model{k}.json"
-        p = subprocess.run([sys.executable, "-m", "briefing.learn.train", "--written-only", "--quick",
-                            "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=600)
+        p = subprocess.run(
+            [sys.executable, "-m", "briefing.learn.train", "--written-only", "--quick", "--out", str(out)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert p.returncode == 0, p.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
@@ -90,4 +117,4 @@ def test_training_is_one_deterministic_command(tmp_path: Path):
 def test_the_shipped_model_is_package_data_of_bounded_size():
     path = REPO / "briefing" / "extract" / "model.json"
     assert path.stat().st_size <= 20_000_000
-    assert Extractor().model is not None        # tagging uses it (load time: bench/tag_speed.py)
+    assert Extractor().model is not None  # tagging uses it (load time: bench/tag_speed.py)

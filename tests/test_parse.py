@@ -1,8 +1,9 @@
 """parse_feed on feeds served by a real loopback server and fetched by fetch_all."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +11,7 @@ from briefing.fetch import FetchSettings, fetch_all
 from briefing.model import Fetched, Source
 from briefing.parse import MAX_ITEMS, clean_text, parse_feed, safe_url
 
-NOW = datetime(2026, 2, 18, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
 SETTINGS = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5)
 
 RSS2 = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -46,8 +47,10 @@ RDF = b"""<?xml version="1.0"?>
 
 
 def rss(items: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>F</title>'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>F</title>'
+        f"{items}</channel></rss>"
+    ).encode()
 
 
 def served(feed_server, body: bytes, path: str = "/feed.xml", **kw):
@@ -66,10 +69,10 @@ def test_rss2_items(feed_server):
     assert first.title == "Drone strike reported near Khan Younis"
     assert first.summary == "Local officials said two vehicles were hit."
     assert first.link == "https://wire.test/news/1"
-    assert first.published == datetime(2026, 2, 17, 19, 15, tzinfo=timezone.utc) and first.dated
-    assert first.uid == f"guid:{feed_server.url('/feed.xml')}#wire-2026-0001"   # bare guid: namespaced
+    assert first.published == datetime(2026, 2, 17, 19, 15, tzinfo=UTC) and first.dated
+    assert first.uid == f"guid:{feed_server.url('/feed.xml')}#wire-2026-0001"  # bare guid: namespaced
     assert second.uid == "guid:https://wire.test/news/2"
-    assert second.published.tzinfo is timezone.utc
+    assert second.published.tzinfo is UTC
 
 
 def test_atom_entry(feed_server):
@@ -78,20 +81,22 @@ def test_atom_entry(feed_server):
     assert item.summary == "Troops repelled an incursion."
     assert item.link == "https://ministry.test/releases/77"
     assert item.uid == "guid:tag:ministry.test,2026:release-77"
-    assert item.published == datetime(2026, 2, 18, 0, 0, tzinfo=timezone.utc)
+    assert item.published == datetime(2026, 2, 18, 0, 0, tzinfo=UTC)
 
 
 def test_rdf_item(feed_server):
     [item] = served(feed_server, RDF, content_type="application/rdf+xml").items
     assert (item.title, item.link) == ("Shelling in Donetsk oblast", "https://monitor.test/r/5")
-    assert item.published == datetime(2026, 2, 17, 10, 30, tzinfo=timezone.utc)
+    assert item.published == datetime(2026, 2, 17, 10, 30, tzinfo=UTC)
 
 
 def test_broken_xml_still_yields_entries(feed_server):
-    body = rss("<item><title>Raid in Jenin &nbsp; camp</title><link>https://x.test/1</link>"
-               "<description>Unclosed <b>bold</description></item>"
-               "<item><title>Second</title><link>https://x.test/2</link></item>")
-    feed = served(feed_server, body.replace(b"</channel></rss>", b""))   # truncated document
+    body = rss(
+        "<item><title>Raid in Jenin &nbsp; camp</title><link>https://x.test/1</link>"
+        "<description>Unclosed <b>bold</description></item>"
+        "<item><title>Second</title><link>https://x.test/2</link></item>"
+    )
+    feed = served(feed_server, body.replace(b"</channel></rss>", b""))  # truncated document
     assert feed.error is None
     assert [i.title for i in feed.items] == ["Raid in Jenin camp", "Second"]
 
@@ -99,16 +104,22 @@ def test_broken_xml_still_yields_entries(feed_server):
 def test_garbage_and_empty_bodies_are_clean_errors(feed_server):
     garbage = served(feed_server, b"\x89PNG\r\n\x1a\n\x00\x00binary junk <<<>>>", content_type="image/png")
     assert garbage.items == () and garbage.error.startswith("not a feed: ")
-    json_feed = served(feed_server, b'{"version": "https://jsonfeed.org/version/1.1", "items": []}',
-                       path="/feed.json", content_type="application/feed+json")
+    json_feed = served(
+        feed_server,
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": []}',
+        path="/feed.json",
+        content_type="application/feed+json",
+    )
     assert json_feed.error == "not a feed (JSON, not RSS/Atom/RDF)"
     empty = served(feed_server, b"   \n", path="/empty")
     assert empty.error == "not a feed: empty response"
 
 
 def test_html_page_is_not_a_feed(feed_server):
-    page = (b"<!DOCTYPE html><html><head><title>Subscribe</title></head><body>"
-            b"<h1>Our news</h1><a href='/a'>story</a></body></html>")
+    page = (
+        b"<!DOCTYPE html><html><head><title>Subscribe</title></head><body>"
+        b"<h1>Our news</h1><a href='/a'>story</a></body></html>"
+    )
     feed = served(feed_server, page, content_type="text/html; charset=utf-8")
     assert feed.items == () and feed.error == "not a feed (got an HTML page)"
 
@@ -119,22 +130,26 @@ def test_valid_empty_feed_is_not_an_error(feed_server):
 
 
 def test_missing_and_absurd_dates_fall_back_to_now(feed_server):
-    body = rss("<item><title>No date</title><link>https://x.test/1</link></item>"
-               "<item><title>Old</title><link>https://x.test/2</link><pubDate>Mon, 01 Jan 1900 00:00:00 GMT</pubDate></item>"
-               "<item><title>Future</title><link>https://x.test/3</link><pubDate>Fri, 31 Dec 9999 23:00:00 GMT</pubDate></item>"
-               "<item><title>Tomorrow</title><link>https://x.test/4</link><pubDate>Thu, 19 Feb 2026 06:00:00 GMT</pubDate></item>"
-               "<item><title>Junk</title><link>https://x.test/5</link><pubDate>not a date</pubDate></item>")
+    body = rss(
+        "<item><title>No date</title><link>https://x.test/1</link></item>"
+        "<item><title>Old</title><link>https://x.test/2</link><pubDate>Mon, 01 Jan 1900 00:00:00 GMT</pubDate></item>"
+        "<item><title>Future</title><link>https://x.test/3</link><pubDate>Fri, 31 Dec 9999 23:00:00 GMT</pubDate></item>"
+        "<item><title>Tomorrow</title><link>https://x.test/4</link><pubDate>Thu, 19 Feb 2026 06:00:00 GMT</pubDate></item>"
+        "<item><title>Junk</title><link>https://x.test/5</link><pubDate>not a date</pubDate></item>"
+    )
     items = {i.title: i for i in served(feed_server, body).items}
     for title in ("No date", "Old", "Future", "Junk"):
         assert (items[title].published, items[title].dated) == (NOW, False), title
-    assert items["Tomorrow"].dated and items["Tomorrow"].published == datetime(2026, 2, 19, 6, tzinfo=timezone.utc)
+    assert items["Tomorrow"].dated and items["Tomorrow"].published == datetime(2026, 2, 19, 6, tzinfo=UTC)
 
 
 def test_relative_links_resolve_against_final_url(feed_server):
-    body = rss("<item><title>A</title><link>/news/a.html</link></item>"
-               "<item><title>B</title><link>b.html</link></item>")
+    body = rss(
+        "<item><title>A</title><link>/news/a.html</link></item>"
+        "<item><title>B</title><link>b.html</link></item>"
+    )
     feed_server.add("/feeds/world/rss.xml", body)
-    feed_server.add_redirect("/old-rss", "/feeds/world/rss.xml")    # the feed moved
+    feed_server.add_redirect("/old-rss", "/feeds/world/rss.xml")  # the feed moved
     [fetched] = fetch_all([Source("Desk", feed_server.url("/old-rss"))], settings=SETTINGS)
     a, b = parse_feed(fetched, NOW).items
     assert a.link == feed_server.url("/news/a.html")
@@ -142,30 +157,36 @@ def test_relative_links_resolve_against_final_url(feed_server):
 
 
 def test_hostile_markup_becomes_plain_text(feed_server):
-    summary = ("<![CDATA[<p>Intro\x00 &amp; more</p><script>document.cookie</script>"
-               "<style>body{display:none}</style><iframe src='https://evil.test'>frame text</iframe>"
-               "<img src='file:///etc/passwd' onerror='alert(1)'><a href='javascript:alert(2)'>click</a>"
-               "<p>Second\u202e   paragraph\r\nline</p>]]>")
-    body = rss(f"<item><title><![CDATA[<script>alert(3)</script>Blast at <b>depot</b>\r\nBcc: x@evil.test]]></title>"
-               f"<link>https://x.test/1</link><description>{summary}</description></item>")
+    summary = (
+        "<![CDATA[<p>Intro\x00 &amp; more</p><script>document.cookie</script>"
+        "<style>body{display:none}</style><iframe src='https://evil.test'>frame text</iframe>"
+        "<img src='file:///etc/passwd' onerror='alert(1)'><a href='javascript:alert(2)'>click</a>"
+        "<p>Second\u202e   paragraph\r\nline</p>]]>"
+    )
+    body = rss(
+        f"<item><title><![CDATA[<script>alert(3)</script>Blast at <b>depot</b>\r\nBcc: x@evil.test]]></title>"
+        f"<link>https://x.test/1</link><description>{summary}</description></item>"
+    )
     [item] = served(feed_server, body).items
-    assert item.title == "Blast at depot Bcc: x@evil.test"               # one line: no header injection
+    assert item.title == "Blast at depot Bcc: x@evil.test"  # one line: no header injection
     assert item.summary == "Intro & more click Second paragraph line"
     for bad in ("<", "script", "cookie", "display", "frame text", "\x00", "\u202e", "\n"):
         assert bad not in item.title + item.summary
 
 
 def test_dangerous_links_dropped_and_uid_fallbacks(feed_server):
-    body = rss("<item><title>JS</title><link>javascript:alert(1)</link></item>"
-               "<item><title>File</title><link>file:///etc/passwd</link></item>"
-               "<item><title>Data</title><link>data:text/html;base64,PHNjcmlwdD4=</link></item>"
-               "<item><title>Tabbed</title><link>java\tscript:alert(1)</link></item>"
-               "<item><title>Good</title><link>https://x.test/good</link></item>")
+    body = rss(
+        "<item><title>JS</title><link>javascript:alert(1)</link></item>"
+        "<item><title>File</title><link>file:///etc/passwd</link></item>"
+        "<item><title>Data</title><link>data:text/html;base64,PHNjcmlwdD4=</link></item>"
+        "<item><title>Tabbed</title><link>java\tscript:alert(1)</link></item>"
+        "<item><title>Good</title><link>https://x.test/good</link></item>"
+    )
     items = served(feed_server, body).items
     assert [i.link for i in items] == ["", "", "", "", "https://x.test/good"]
     assert items[4].uid == "link:https://x.test/good"
     assert items[0].uid.startswith("sha1:") and len({i.uid for i in items}) == 5
-    again = served(feed_server, body, path="/copy.xml").items            # stable across runs
+    again = served(feed_server, body, path="/copy.xml").items  # stable across runs
     assert [i.uid for i in again] == [i.uid for i in items]
 
 
@@ -176,7 +197,7 @@ def test_lengths_and_item_count_are_capped(feed_server):
     assert 3_000_000 < len(body) < 10_000_000
     t0 = time.monotonic()
     feed = served(feed_server, body)
-    assert time.monotonic() - t0 < 4          # entries past the cap are never parsed (~15 s if they were)
+    assert time.monotonic() - t0 < 4  # entries past the cap are never parsed (~15 s if they were)
     assert len(feed.items) == MAX_ITEMS and feed.items[-1].title == f"n{MAX_ITEMS - 2}"
     assert len(feed.items[0].title) == 500 and feed.items[0].title.endswith("…")
     assert len(feed.items[0].summary) <= 5000
@@ -185,10 +206,12 @@ def test_lengths_and_item_count_are_capped(feed_server):
 def test_deeply_nested_markup_stays_fast(feed_server):
     # html5ever is quadratic on nested <div>s: 30,000 deep took ~2 s per summary before flattening
     summary = "&lt;div&gt;" * 30_000 + "Payload text"
-    body = rss("".join(f"<item><title>n{i}</title><description>{summary}</description></item>" for i in range(5)))
+    body = rss(
+        "".join(f"<item><title>n{i}</title><description>{summary}</description></item>" for i in range(5))
+    )
     t0 = time.monotonic()
     feed = served(feed_server, body)
-    assert time.monotonic() - t0 < 3          # ~10 s without the flattening
+    assert time.monotonic() - t0 < 3  # ~10 s without the flattening
     assert [i.title for i in feed.items] == [f"n{i}" for i in range(5)]
 
 
@@ -213,28 +236,34 @@ def test_failed_and_not_modified_fetches():
     assert (unchanged.items, unchanged.error) == ((), None)
 
 
-@pytest.mark.parametrize("raw, text", [
-    ("<p>a</p><p>b</p>", "a b"),
-    ("&lt;p&gt;escaped &amp;amp; twice&lt;/p&gt;", "escaped & twice"),
-    ("x < y and 5<10 &amp; AT&T", "x < y and 5<10 & AT&T"),
-    ("<style>p{}</style><noscript>n</noscript>ok", "ok"),
-    ("tab\there\u200b\u2066zero", "tab herezero"),
-])
+@pytest.mark.parametrize(
+    "raw, text",
+    [
+        ("<p>a</p><p>b</p>", "a b"),
+        ("&lt;p&gt;escaped &amp;amp; twice&lt;/p&gt;", "escaped & twice"),
+        ("x < y and 5<10 &amp; AT&T", "x < y and 5<10 & AT&T"),
+        ("<style>p{}</style><noscript>n</noscript>ok", "ok"),
+        ("tab\there\u200b\u2066zero", "tab herezero"),
+    ],
+)
 def test_clean_text(raw, text):
     assert clean_text(raw) == text
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("javascript:alert(1)", ""),
-    (" JavaScript:alert(1)", ""),
-    ("data:text/html,hi", ""),
-    ("file:///etc/passwd", ""),
-    ("ftp://x.test/a", ""),
-    ("http://[::1", ""),
-    ("/a/b?q=1", "https://feeds.test/a/b?q=1"),
-    ("HTTPS://x.test/p", "https://x.test/p"),
-    ("//cdn.test/x", "https://cdn.test/x"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("javascript:alert(1)", ""),
+        (" JavaScript:alert(1)", ""),
+        ("data:text/html,hi", ""),
+        ("file:///etc/passwd", ""),
+        ("ftp://x.test/a", ""),
+        ("http://[::1", ""),
+        ("/a/b?q=1", "https://feeds.test/a/b?q=1"),
+        ("HTTPS://x.test/p", "https://x.test/p"),
+        ("//cdn.test/x", "https://cdn.test/x"),
+    ],
+)
 def test_safe_url(url, expected):
     assert safe_url(url, "https://feeds.test/rss/index.xml") == expected
-    assert safe_url("/relative") == ""                  # no base: relative is not usable
+    assert safe_url("/relative") == ""  # no base: relative is not usable

@@ -1,4 +1,5 @@
 """End to end: real feeds on a loopback HTTP server → store → tag → HTML, PDF, JSON, outbox."""
+
 from __future__ import annotations
 
 import email
@@ -7,49 +8,73 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
-from pathlib import Path
 
 import pytest
+from builders import atom, rss
 from pypdf import PdfReader
 
 from briefing.config import parse_config
 from briefing.pipeline import RunError, run
-from builders import atom, rss
 
-NOW = datetime(2026, 3, 10, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
 
 
 def rfc(hours_ago: float) -> datetime:
     return NOW - timedelta(hours=hours_ago)
 
 
-iso = rfc   # builders.rss writes RFC 822 dates, builders.atom ISO 8601
+iso = rfc  # builders.rss writes RFC 822 dates, builders.atom ISO 8601
 
 
-WIRE_ONE = rss("Wire One", [
-    ("Israeli air strikes kill at least 12 in Khan Younis",
-     "<p>Israeli warplanes struck homes in Khan Younis overnight, killing at least 12 people, "
-     "health officials in Gaza said.</p><script>alert('x')</script>",
-     "https://wire-one.example/gaza-strikes", rfc(5)),
-    ("Houthis fire missiles at cargo ship in the Red Sea",
-     "Yemen's Houthi movement said it fired two missiles at a commercial vessel off Hodeidah.",
-     "https://wire-one.example/red-sea", rfc(3)),
-    ("Foreign ministers meet in Cairo to discuss aid corridors",
-     'Diplomats discussed humanitarian access. <a href="javascript:alert(1)">more</a>',
-     "javascript:alert(1)", rfc(2)),
-    ("Old story: ceasefire talks stall", "Talks stalled last month.",
-     "https://wire-one.example/old", rfc(80)),
-])
-WIRE_TWO = atom("Wire Two", [
-    ("Strikes on southern Gaza city leave 12 dead, officials say",
-     "Israeli strikes hit Khan Younis overnight and killed 12 people, according to Gaza health officials.",
-     "https://wire-two.example/khan-younis", iso(4)),
-    ("US destroyer arrives in eastern Mediterranean",
-     "The Pentagon said a guided-missile destroyer arrived in the eastern Mediterranean on Monday.",
-     "/navy/destroyer", iso(6)),
-])
+WIRE_ONE = rss(
+    "Wire One",
+    [
+        (
+            "Israeli air strikes kill at least 12 in Khan Younis",
+            "<p>Israeli warplanes struck homes in Khan Younis overnight, killing at least 12 people, "
+            "health officials in Gaza said.</p><script>alert('x')</script>",
+            "https://wire-one.example/gaza-strikes",
+            rfc(5),
+        ),
+        (
+            "Houthis fire missiles at cargo ship in the Red Sea",
+            "Yemen's Houthi movement said it fired two missiles at a commercial vessel off Hodeidah.",
+            "https://wire-one.example/red-sea",
+            rfc(3),
+        ),
+        (
+            "Foreign ministers meet in Cairo to discuss aid corridors",
+            'Diplomats discussed humanitarian access. <a href="javascript:alert(1)">more</a>',
+            "javascript:alert(1)",
+            rfc(2),
+        ),
+        (
+            "Old story: ceasefire talks stall",
+            "Talks stalled last month.",
+            "https://wire-one.example/old",
+            rfc(80),
+        ),
+    ],
+)
+WIRE_TWO = atom(
+    "Wire Two",
+    [
+        (
+            "Strikes on southern Gaza city leave 12 dead, officials say",
+            "Israeli strikes hit Khan Younis overnight and killed 12 people, according to Gaza health officials.",
+            "https://wire-two.example/khan-younis",
+            iso(4),
+        ),
+        (
+            "US destroyer arrives in eastern Mediterranean",
+            "The Pentagon said a guided-missile destroyer arrived in the eastern Mediterranean on Monday.",
+            "/navy/destroyer",
+            iso(6),
+        ),
+    ],
+)
 
 
 @pytest.fixture
@@ -59,17 +84,30 @@ def world(feed_server, tmp_path):
     s.add("/two.xml", WIRE_TWO, content_type="application/atom+xml")
     s.add("/missing.xml", b"not here", status=404, content_type="text/plain")
     s.add_hang("/hang.xml")
-    s.add("/page.html", b"<!doctype html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>",
-          content_type="text/html")
+    s.add(
+        "/page.html",
+        b"<!doctype html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>",
+        content_type="text/html",
+    )
     s.add("/error.xml", b"oops", status=500, content_type="text/plain")
     s.add("/garbage.xml", bytes(range(256)) * 20, content_type="application/octet-stream")
-    names = {"Wire One": "/one.xml", "Wire Two": "/two.xml", "Missing": "/missing.xml",
-             "Hung": "/hang.xml", "Homepage": "/page.html", "Broken": "/error.xml", "Garbage": "/garbage.xml"}
-    data = {"sources": [{"name": n, "url": s.url(p)} for n, p in names.items()],
-            "timezone": "Europe/London", "output_dir": str(tmp_path / "out"),
-            "subscribers": [{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
-            "delivery": {"from": "briefs@example.org"},
-            "fetch": {"deadline": 2, "read_timeout": 1, "connect_timeout": 1}}
+    names = {
+        "Wire One": "/one.xml",
+        "Wire Two": "/two.xml",
+        "Missing": "/missing.xml",
+        "Hung": "/hang.xml",
+        "Homepage": "/page.html",
+        "Broken": "/error.xml",
+        "Garbage": "/garbage.xml",
+    }
+    data = {
+        "sources": [{"name": n, "url": s.url(p)} for n, p in names.items()],
+        "timezone": "Europe/London",
+        "output_dir": str(tmp_path / "out"),
+        "subscribers": [{"email": "desk@example.org"}, {"email": "gaza@example.org", "theaters": ["Gaza"]}],
+        "delivery": {"from": "briefs@example.org"},
+        "fetch": {"deadline": 2, "read_timeout": 1, "connect_timeout": 1},
+    }
     return parse_config(data, tmp_path), tmp_path / "out"
 
 
@@ -129,7 +167,7 @@ def test_rerun_stores_nothing_twice_and_keeps_items_when_a_feed_breaks(world, fe
     run(config, now=NOW, send=False)
     db = sqlite3.connect(config.db_path)
     count = db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
-    assert count == 6                                  # 4 from Wire One, 2 from Wire Two
+    assert count == 6  # 4 from Wire One, 2 from Wire Two
     run(config, now=NOW + timedelta(minutes=30), send=False)
     assert db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == count
 
@@ -159,15 +197,35 @@ def test_cli_run_exit_codes_and_progress(world, tmp_path):
     config, out = world
     cfg = tmp_path / "feeds.yaml"
     import yaml
+
     data = json.loads(config.model_dump_json(by_alias=True, exclude_none=True))
     cfg.write_text(yaml.safe_dump(data))
-    r = subprocess.run([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), "--no-send",
-                        "--as-of", NOW.isoformat(), "--out", str(tmp_path / "cli-out")],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing.cli",
+            "run",
+            "-c",
+            str(cfg),
+            "--no-send",
+            "--as-of",
+            NOW.isoformat(),
+            "--out",
+            str(tmp_path / "cli-out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "fetch: 2 sources ok, 5 failed" in r.stderr
     assert (tmp_path / "cli-out" / "2026-03-10" / "brief.pdf").exists()
-    assert not (tmp_path / "cli-out" / "outbox").exists()          # --no-send
-    bad = subprocess.run([sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), "--as-of", "yesterday"],
-                         capture_output=True, text=True, timeout=60)
+    assert not (tmp_path / "cli-out" / "outbox").exists()  # --no-send
+    bad = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), "--as-of", "yesterday"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--as-of" in bad.stderr

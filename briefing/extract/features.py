@@ -15,6 +15,7 @@ time (``learned.py``), so the two can never drift apart. It returns:
 The hand rules thus stay as candidate generators and as features; the decisions are the
 model's. Features are plain strings so the model is a dictionary of weights (data, not code).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -25,9 +26,11 @@ from .text import clean, sentences, tokens
 TYPES = ("incident", "threat", "deployment")
 
 # words that carry no signal on their own (kept short: the model weighs the rest)
-_STOP = frozenset("""a an the of to in on at for and or but is are was were be been has have had
+_STOP = frozenset(
+    """a an the of to in on at for and or but is are was were be been has have had
     it its this that with as by from after over into than then he she they we i you his her their
-    our will would can could s""".split())
+    our will would can could s""".split()
+)
 
 
 class Features(NamedTuple):
@@ -39,8 +42,11 @@ class Features(NamedTuple):
 
 def _classes() -> dict[str, str]:
     import os
+
     out: dict[str, str] = {}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "wordclasses.tsv"), encoding="utf-8") as fh:
+    with open(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "wordclasses.tsv"), encoding="utf-8"
+    ) as fh:
         for line in fh:
             if line.strip() and not line.startswith("#"):
                 cls, words = line.rstrip("\n").split("\t")
@@ -117,7 +123,7 @@ def _words(toks, spans: dict[int, tuple[int, str]], prefix: str, out: list[str])
                     out.append("cc:" + seq[a] + ">" + seq[b])
 
 
-_CLASS: dict[str, str] = {}   # filled below, once _stem1 exists
+_CLASS: dict[str, str] = {}  # filled below, once _stem1 exists
 
 
 def _cls(e) -> str:
@@ -165,8 +171,17 @@ def _mention_feats(m, toks, where: str, first: bool, s: str) -> list[str]:
     if first:
         f.append("first")
     e = m.e
-    kind = ("sea" if e.sea else "capital" if e.capital else "demonym" if e.demonym and not e.place
-            else "actor" if e.actor and not e.place else "place")
+    kind = (
+        "sea"
+        if e.sea
+        else "capital"
+        if e.capital
+        else "demonym"
+        if e.demonym and not e.place
+        else "actor"
+        if e.actor and not e.place
+        else "place"
+    )
     f.append("kind:" + kind)
     f.append(f"kind:{kind}|prep:{m.prep or '-'}")
     f.append(f"kind:{kind}|next:{nxt}")
@@ -229,8 +244,9 @@ def sentence_features(sents, rule: Tagging, text: str) -> list[str]:
     return item
 
 
-def _add(cands: dict[str, list[str]], order: list[str], key: str, m, toks, where: str, s: str,
-         prefix: str = "") -> None:
+def _add(
+    cands: dict[str, list[str]], order: list[str], key: str, m, toks, where: str, s: str, prefix: str = ""
+) -> None:
     """One mention's features added to its candidate (created, in order of first mention)."""
     feats = _mention_feats(m, toks, where, key not in cands, s)
     if key not in cands:
@@ -252,7 +268,9 @@ def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str,
             place = e.place or None
             # a country's name or alias, a group, a demonym or a capital ("Tehran warns") can
             # stand for an actor; a town cannot
-            state = e.parent or e.demonym or (place if e.capital and theaters.get(place) == "country" else None)
+            state = (
+                e.parent or e.demonym or (place if e.capital and theaters.get(place) == "country" else None)
+            )
             if place:
                 _add(th, order_th, place, m, toks, where, s)
             elif e.demonym:
@@ -301,13 +319,22 @@ def candidates(x, rule: Tagging, sents) -> tuple[dict[str, list[str]], dict[str,
             fs = cands[c]
             base = sorted(set(fs))
             counts = len([f for f in fs if f.startswith(("where:", "dem|where:"))])
-            extra = [f"{tag}:{c}", f"rank:{min(rank, 4)}", f"count:{min(counts, 3)}",
-                     f"ncand:{min(len(order), 4)}"]
+            extra = [
+                f"{tag}:{c}",
+                f"rank:{min(rank, 4)}",
+                f"count:{min(counts, 3)}",
+                f"ncand:{min(len(order), 4)}",
+            ]
             if c in ac and tag == "th":
                 extra.append("also_actor")
             if c in th and tag == "ac":
                 extra.append("also_place")
-            crossed = [f"{b}|{r}" for b in base if b.startswith(("prep:", "kind:", "rule_", "dem|prep:")) for r in ctx]
+            crossed = [
+                f"{b}|{r}"
+                for b in base
+                if b.startswith(("prep:", "kind:", "rule_", "dem|prep:"))
+                for r in ctx
+            ]
             cands[c] = base + extra + ctx + crossed
     return th, ac
 

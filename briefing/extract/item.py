@@ -1,16 +1,16 @@
 """Item level: the names seen in the item (for theater fall-backs), the assembly of the item's
 events (merging, fall-backs, captions) and small helpers (event construction, dates)."""
+
 from __future__ import annotations
 
 import re
-
-from .warm import rxc
 from datetime import datetime, timedelta
 
 from ..tagging import Event, Tagging
-from .lexicon import SEA_OF, SHIP, PLACE_PREPS, DATE_RX, MONTH_ONLY, MONTHS, LABOUR_ACTION
+from .lexicon import DATE_RX, LABOUR_ACTION, MONTH_ONLY, MONTHS, PLACE_PREPS, SEA_OF, SHIP
 from .names import M
 from .text import tokens
+from .warm import rxc
 
 
 def _at_home(e: Event) -> bool:
@@ -18,8 +18,13 @@ def _at_home(e: Event) -> bool:
     an alert or an exercise; forces sent, arriving, seen moving or setting up a base are going
     somewhere else (where is unknown)."""
     from .events import find
+
     first = find(e.cues[0]) if e.cues else []
-    return bool(first) and first[0][1] in ("mobilise", "exercise") and not first[0][5].lower().startswith("prepar")
+    return (
+        bool(first)
+        and first[0][1] in ("mobilise", "exercise")
+        and not first[0][5].lower().startswith("prepar")
+    )
 
 
 def assemble(tax, found, ctx) -> Tagging:
@@ -30,14 +35,21 @@ def assemble(tax, found, ctx) -> Tagging:
     found = [(si, e, k) for si, e, k in found if k != "caption" or e.type in text_types]
     # a deployment that is part of an attack in the same sentence is the attack alone
     inc = {(si, a) for si, e, _ in found if e.type == "incident" for a in e.actors}
-    found = [(si, e, k) for si, e, k in found
-             if not (e.type == "deployment" and e.cues and e.cues[0].split()[0].startswith(("enter", "arriv", "sent", "send", "deploy", "mov"))
-                     and any((si, a) in inc for a in e.actors))]
+    found = [
+        (si, e, k)
+        for si, e, k in found
+        if not (
+            e.type == "deployment"
+            and e.cues
+            and e.cues[0].split()[0].startswith(("enter", "arriv", "sent", "send", "deploy", "mov"))
+            and any((si, a) in inc for a in e.actors)
+        )
+    ]
     # fill missing theaters from the item: same-type events first, then any theater named
     # in the item, then the war named in it
     events: list[Event] = []
-    guessed: set[int] = set()       # events whose theater is the other side's home (a guess)
-    for si, e, k in found:
+    guessed: set[int] = set()  # events whose theater is the other side's home (a guess)
+    for _si, e, k in found:
         th = e.theater
         if th is None and e.type == "incident" and e.actors and SHIP.search(e.text):
             # attacks in a shipping story by an armed group with a home coast (not a state,
@@ -45,9 +57,15 @@ def assemble(tax, found, ctx) -> Tagging:
             parent, kind, home = tax.actors.get(e.actors[0], (None, None, None))
             if kind == "group":
                 th = SEA_OF.get(home)
-        if th is None:      # same-type events (those already filled in first, in order; not guesses)
-            th = next((x.theater for k, x in enumerate(events) if x.theater and x.type == e.type and k not in guessed), None) \
-                or next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
+        if th is None:  # same-type events (those already filled in first, in order; not guesses)
+            th = next(
+                (
+                    x.theater
+                    for k, x in enumerate(events)
+                    if x.theater and x.type == e.type and k not in guessed
+                ),
+                None,
+            ) or next((x.theater for _, x, _ in found if x.theater and x.type == e.type), None)
         if th is None and e.type in ("incident", "deployment"):
             th = ctx.item_place(exclude=set(e.actors))
         if th is None and e.type == "incident" and e.actors:
@@ -79,16 +97,26 @@ def assemble(tax, found, ctx) -> Tagging:
         for i, x in enumerate(merged):
             if x.type != e.type:
                 continue
-            if x.text == e.text and (x.theater == e.theater or not e.theater or not x.theater or e.type == "threat") and (
-                    e.type == "threat" or not x.actors or not e.actors or set(x.actors) & set(e.actors)):
+            if (
+                x.text == e.text
+                and (x.theater == e.theater or not e.theater or not x.theater or e.type == "threat")
+                and (e.type == "threat" or not x.actors or not e.actors or set(x.actors) & set(e.actors))
+            ):
                 twin = i
                 break
             if e.type == "threat" and set(x.actors) & set(e.actors):
                 # the same speaker, but aimed somewhere else too ("strikes in Syria and Iraq"):
                 # a second threat theater, not a twin
                 # (the same sentence names x's theater too)
-                if x.theater and e.theater and x.theater != e.theater and any(
-                        y is not e and y.type == "threat" and y.text == e.text and y.theater == x.theater for y in events):
+                if (
+                    x.theater
+                    and e.theater
+                    and x.theater != e.theater
+                    and any(
+                        y is not e and y.type == "threat" and y.text == e.text and y.theater == x.theater
+                        for y in events
+                    )
+                ):
                     continue
                 twin = i
                 break
@@ -99,19 +127,46 @@ def assemble(tax, found, ctx) -> Tagging:
             if x.type == "threat":
                 homes = {tax.actors.get(a, (None, None, None))[2] for a in x.actors}
                 th = e.theater if (x.theater in homes or not x.theater) and e.theater else x.theater
-                merged[twin] = Event(x.type, th, x.actors, _uniq(x.targets + e.targets), None, x.text, _uniq(x.cues + e.cues))
+                merged[twin] = Event(
+                    x.type, th, x.actors, _uniq(x.targets + e.targets), None, x.text, _uniq(x.cues + e.cues)
+                )
                 continue
-            merged[twin] = Event(x.type, x.theater or e.theater, _uniq(x.actors + e.actors), _uniq(x.targets + e.targets),
-                                 _maxn(x.fatalities, e.fatalities), x.text, _uniq(x.cues + e.cues))
+            merged[twin] = Event(
+                x.type,
+                x.theater or e.theater,
+                _uniq(x.actors + e.actors),
+                _uniq(x.targets + e.targets),
+                _maxn(x.fatalities, e.fatalities),
+                x.text,
+                _uniq(x.cues + e.cues),
+            )
     for i, x in enumerate(merged):
         if x.type == "threat" and x.actors:
             home = tax.actors.get(x.actors[0], (None, None, None))[2]
             if x.theater in (home, None):
-                inc = next((y.theater for y in merged if y.type == "incident" and y.theater and y.theater != home and set(y.actors) & set(x.actors)), None)
+                inc = next(
+                    (
+                        y.theater
+                        for y in merged
+                        if y.type == "incident"
+                        and y.theater
+                        and y.theater != home
+                        and set(y.actors) & set(x.actors)
+                    ),
+                    None,
+                )
                 # the speaker was hit at home: the threat is aimed at who hit it
                 # ("… oil facilities that Iran had warned would prompt a retaliation")
-                foe = next((a for y in merged if y.type == "incident" and y.theater == home and home
-                            for a in y.actors if a not in x.actors), None)
+                foe = next(
+                    (
+                        a
+                        for y in merged
+                        if y.type == "incident" and y.theater == home and home
+                        for a in y.actors
+                        if a not in x.actors
+                    ),
+                    None,
+                )
                 if not inc and foe:
                     inc = tax.actors.get(foe, (None, None, None))[2]
                 if inc:
@@ -130,16 +185,16 @@ class _Ctx:
         self._labour = None
         self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
-        self.peoples: list[str] = []      # states named by a demonym ("Bolivian")
-        self.states: list[str] = []       # countries named (not as speakers)
+        self.peoples: list[str] = []  # states named by a demonym ("Bolivian")
+        self.states: list[str] = []  # countries named (not as speakers)
         self.sent = -1
         self.last = None
         self.lazy: list[tuple[int, str]] = []
         self.eager: list[tuple[int, str, list]] = []
         self.mentions = None
-        self.year = None          # the item's year, when dated
-        self.first_act = -1       # offset of the current sentence's first incident trigger
-        self.gated = None         # the current sentence's first trigger that passed events.dead
+        self.year = None  # the item's year, when dated
+        self.first_act = -1  # offset of the current sentence's first incident trigger
+        self.gated = None  # the current sentence's first trigger that passed events.dead
 
     def labour(self) -> bool:
         """The item speaks of labour action (a union, a walkout, a 24-hour strike)."""
@@ -165,35 +220,69 @@ class _Ctx:
         for si, s, violent in lazy:
             toks = tokens(s)
             self.add_sentence(si, s, toks, self.mentions(s, toks), violent)
-        self.places.sort(key=lambda p: p[0])   # (type, trigger end offset, agents) of the last event in this sentence
+        self.places.sort(
+            key=lambda p: p[0]
+        )  # (type, trigger end offset, agents) of the last event in this sentence
 
     def remember(self, typ, end, agents):
         self.last = (typ, end, agents)
 
     def inherit(self, s, toks, ti, typ):
-        """"Israel orders a siege … and mobilizes reservists": a verb coordinated with the
+        """ "Israel orders a siege … and mobilizes reservists": a verb coordinated with the
         previous act (same clause, joined by "and") shares its subject."""
         if not self.last or ti >= len(toks):
             return []
         _, end, agents = self.last
-        gap = s[end:toks[ti].start]
-        if agents and re.search(r"\band\b|,", gap) and not re.search(r"[;:.!?]|\b(?:as|after|while|but|when|because|amid|amidst|following|since|before|during|response|retaliation)\b", gap, re.I) and len(gap.split()) <= 8:
+        gap = s[end : toks[ti].start]
+        if (
+            agents
+            and re.search(r"\band\b|,", gap)
+            and not re.search(
+                r"[;:.!?]|\b(?:as|after|while|but|when|because|amid|amidst|following|since|before|during|response|retaliation)\b",
+                gap,
+                re.I,
+            )
+            and len(gap.split()) <= 8
+        ):
             return agents
         return []
 
     def add_sentence(self, si, s, toks, ments, violent: bool = False):
         for m in ments:
-            if m.e.demonym and not m.e.actor and not m.modifier and m.j < len(toks) and toks[m.j].key in PEOPLE:
+            if (
+                m.e.demonym
+                and not m.e.actor
+                and not m.modifier
+                and m.j < len(toks)
+                and toks[m.j].key in PEOPLE
+            ):
                 self.peoples.append(m.e.demonym)
             # (only from sentences about violence: "NATO leaders pin down the U.S. on aid" is not)
-            if violent and m.e.place and m.e.akind == "state" and m.e.actor and not m.modifier and not m.compound and not m.poss and m.prep != "from" \
-                    and not (m.j < len(toks) and toks[m.j].key in SAYS):
+            if (
+                violent
+                and m.e.place
+                and m.e.akind == "state"
+                and m.e.actor
+                and not m.modifier
+                and not m.compound
+                and not m.poss
+                and m.prep != "from"
+                and not (m.j < len(toks) and toks[m.j].key in SAYS)
+            ):
                 self.states.append(m.e.place)
             if m.compound and m.e.place:
                 self.wars.append(m)
-            elif m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS):
+            elif (
+                m.e.place and not m.modifier and m.prep != "from" and (not m.e.actor or m.prep in PLACE_PREPS)
+            ):
                 # "near the border with Israel" names the neighbour, not where it is: half a vote
-                w = 0.5 if m.i > 1 and toks[m.i - 1].key == "with" and toks[m.i - 2].key in ("border", "frontier", "boundary") else 1
+                w = (
+                    0.5
+                    if m.i > 1
+                    and toks[m.i - 1].key == "with"
+                    and toks[m.i - 2].key in ("border", "frontier", "boundary")
+                    else 1
+                )
                 self.places.append((si, m, w))
 
     def item_place(self, exclude: set) -> str | None:
@@ -237,12 +326,16 @@ def _other_side(tax, e: Event, others: list[Event]) -> str | None:
     return None
 
 
-SAYS = frozenset("says said say claims claimed warns warned accuses accused announces announced reports reported denies denied".split())
+SAYS = frozenset(
+    "says said say claims claimed warns warned accuses accused announces announced reports reported denies denied".split()
+)
 # people of a country (not its forces or equipment: "Russian tank" says nothing of where it was)
-PEOPLE = frozenset("""president ex-president former prime opposition journalist journalists activist activists
+PEOPLE = frozenset(
+    """president ex-president former prime opposition journalist journalists activist activists
     ex man woman boy girl child children family families citizen citizens national nationals civilians
     villagers farmers students worker workers doctor doctors teacher aid politician lawmaker mayor
-    businessman tourist tourists residents""".split())
+    businessman tourist tourists residents""".split()
+)
 
 
 def _st(m: M) -> str:
@@ -260,8 +353,9 @@ def _ccues(agents, ments) -> list[str]:
 def _mk(typ, place, agents, targets, fat, text, cues) -> Event:
     ags = _uniq(tuple(a if isinstance(a, str) else _st(a) for a in agents))
     tgs = tuple(t for t in _uniq(tuple(x if isinstance(x, str) else _st(x) for x in targets)) if t not in ags)
-    return Event(type=typ, theater=place, actors=ags, targets=tgs, fatalities=fat, text=text,
-                 cues=_uniq(tuple(cues)))
+    return Event(
+        type=typ, theater=place, actors=ags, targets=tgs, fatalities=fat, text=text, cues=_uniq(tuple(cues))
+    )
 
 
 def _uniq(xs):
@@ -293,7 +387,9 @@ def _parse_date(d) -> datetime | None:
         return None
 
 
-MONTH_YEAR = rxc(r"\b(January|February|March|April|May|June|July|August|September|October|November|December),? ((?:19|20)\d\d)\b")
+MONTH_YEAR = rxc(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December),? ((?:19|20)\d\d)\b"
+)
 _MONTHISH = rxc(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
 
 

@@ -14,6 +14,7 @@ sentence, actors and fatalities taken from the rule event that agrees with the d
 the title when no rule event does. Inference is a dictionary look-up per feature: no
 scikit-learn, no network.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ from .features import TYPES, candidates, item_features, sentence_features
 from .taxonomy import Taxonomy
 from .text import clean, sentences
 
-ARTICLE_CHARS = 1200      # a summary longer than this is a whole article (feed summaries: ~100-400)
+ARTICLE_CHARS = 1200  # a summary longer than this is a whole article (feed summaries: ~100-400)
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.json")
 _EMPTY = Tagging()
 _CACHE: dict = {}
@@ -70,14 +71,13 @@ class Extractor:
     ``rules_only=True`` gives the hand rules' own output (the baseline the model must beat,
     and the candidate generator when training)."""
 
-    def __init__(self, taxonomy: Taxonomy | None = None, rules_only: bool = False,
-                 model: dict | None = None):
+    def __init__(self, taxonomy: Taxonomy | None = None, rules_only: bool = False, model: dict | None = None):
         self.rules = RuleExtractor(taxonomy)
         self.tax = self.rules.tax
         self.model = None if rules_only else (model or load_model())
         if self.model is not None:
             m = self.model
-            self._tw = m["types"]["w"]           # feature → [incident, threat, deployment]
+            self._tw = m["types"]["w"]  # feature → [incident, threat, deployment]
             self._tb = m["types"]["bias"]
             self._tt = [m["thresholds"]["type"][t] for t in TYPES]
 
@@ -99,7 +99,9 @@ class Extractor:
         each passage (the headline with the lede, then every later sentence alone) is tagged
         like an item, then the same happening (type and theater) is kept once."""
         parts = [s for _o, s in sentences(body)]
-        cut = next((k for k, s in enumerate(parts) if k and s.lower().lstrip("\"'(").startswith(_TAIL)), len(parts))
+        cut = next(
+            (k for k, s in enumerate(parts) if k and s.lower().lstrip("\"'(").startswith(_TAIL)), len(parts)
+        )
         parts = [_decap(s) for s in parts[:cut]]
         passages = [(title, parts[0] if parts else "")] + [("", s) for s in parts[1:]]
         events: list[Event] = []
@@ -111,15 +113,20 @@ class Extractor:
                 if k in seen:
                     old = events[seen[k]]
                     acts = old.actors + tuple(a for a in e.actors if a not in old.actors)
-                    events[seen[k]] = old._replace(actors=acts, fatalities=_maxn(old.fatalities, e.fatalities))
+                    events[seen[k]] = old._replace(
+                        actors=acts, fatalities=_maxn(old.fatalities, e.fatalities)
+                    )
                     continue
                 seen[k] = len(events)
                 events.append(e)
         if not events:
             return _EMPTY
-        return Tagging(tuple(dict.fromkeys(e.type for e in events)),
-                       tuple(dict.fromkeys(e.theater for e in events if e.theater)),
-                       tuple(dict.fromkeys(a for e in events for a in e.actors)), tuple(events))
+        return Tagging(
+            tuple(dict.fromkeys(e.type for e in events)),
+            tuple(dict.fromkeys(e.theater for e in events if e.theater)),
+            tuple(dict.fromkeys(a for e in events for a in e.actors)),
+            tuple(events),
+        )
 
     def _item(self, title: str, summary: str, date) -> Tagging:
         item, rule, sents = item_features(self.rules, title, summary, date)
@@ -129,20 +136,25 @@ class Extractor:
             return _EMPTY
         m = self.model
         th = m["thresholds"]
-        picked = [pick({c: prob(m[key], fs) for c, fs in cands.items()}, th, key)
-                  for key, cands in zip(("theater", "actor"), candidates(self.rules, rule, sents))]
+        picked = [
+            pick({c: prob(m[key], fs) for c, fs in cands.items()}, th, key)
+            for key, cands in zip(("theater", "actor"), candidates(self.rules, rule, sents))
+        ]
         # the type of each sentence that holds rule events, read alone (one statement is a
         # threat or an attack report, not both because the item holds both)
         texts = {e.text for e in rule.events if e.type in types}
-        by_sentence = {s: self.type_scores(sentence_features(sents, rule, s)) for s in texts} if len(texts) > 1 or \
-            len({e.type for e in rule.events if e.type in types}) > 1 else {}
+        by_sentence = (
+            {s: self.type_scores(sentence_features(sents, rule, s)) for s in texts}
+            if len(texts) > 1 or len({e.type for e in rule.events if e.type in types}) > 1
+            else {}
+        )
         return _assemble(types, ps, picked[0], picked[1], rule, clean(title), by_sentence)
 
 
 def _tail_words() -> tuple[str, ...]:
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boilerplate.tsv")
     with open(path, encoding="utf-8") as fh:
-        return tuple(l.strip() for l in fh if l.strip() and not l.startswith("#"))
+        return tuple(line.strip() for line in fh if line.strip() and not line.startswith("#"))
 
 
 _TAIL = _tail_words()
@@ -183,14 +195,26 @@ def _assemble(types, ps, theaters, actors, rule: Tagging, title: str, by_sentenc
             if e.theater in theaters and e.theater not in seen:
                 seen.add(e.theater)
                 acts = tuple(a for a in e.actors if a in aset) or ()
-                events.append(Event(t, e.theater, acts, e.targets, e.fatalities, e.text,
-                                    e.cues + (f"model {ps[t]:.2f}",)))
+                events.append(
+                    Event(
+                        t, e.theater, acts, e.targets, e.fatalities, e.text, e.cues + (f"model {ps[t]:.2f}",)
+                    )
+                )
         if not seen:
             base = mine[0] if mine else None
             place = next((x for x in theaters if x not in used_th), theaters[0] if theaters else None)
             acts = tuple(a for a in (base.actors if base else ()) if a in aset)
-            events.append(Event(t, place, acts, base.targets if base else (), base.fatalities if base else None,
-                                base.text if base else title, (base.cues if base else ()) + (f"model {ps[t]:.2f}",)))
+            events.append(
+                Event(
+                    t,
+                    place,
+                    acts,
+                    base.targets if base else (),
+                    base.fatalities if base else None,
+                    base.text if base else title,
+                    (base.cues if base else ()) + (f"model {ps[t]:.2f}",),
+                )
+            )
             seen.add(place)
         used_th |= seen
     # every chosen actor belongs to some event: give the unplaced ones to the first event

@@ -1,21 +1,27 @@
 """Names in a sentence: places, actors, demonyms (longest match over token n-grams), with the
 preposition in front of them, sponsors ("Iran-backed"), possessives and war names ("Israel-Hamas war")."""
+
 from __future__ import annotations
 
-import re
-
-from .warm import rxc
-
-from .lexicon import STATE_FORCE, MODIFIER_WORDS, OBJ_PREPS, PLACE_PREPS, SKIP_BEFORE_NAME, SPONSOR_BEFORE, WARNAME
+from .lexicon import (
+    MODIFIER_WORDS,
+    OBJ_PREPS,
+    PLACE_PREPS,
+    SKIP_BEFORE_NAME,
+    SPONSOR_BEFORE,
+    STATE_FORCE,
+    WARNAME,
+)
 from .taxonomy import Entry
 from .text import trie_pattern
-
+from .warm import rxc
 
 _WORDS = rxc(r"\w+")
 
 
 class M:
     """A name mention in a sentence."""
+
     __slots__ = ("i", "j", "e", "prep", "modifier", "compound", "poss")
 
     def __init__(self, i: int, j: int, e: Entry):
@@ -32,11 +38,13 @@ class M:
 
 
 # words too common to stand for a name in the may-name-an-actor test
-_COMMON = frozenset("""the s is us new people south north east west united state states border al el ul bin
+_COMMON = frozenset(
+    """the s is us new people south north east west united state states border al el ul bin
     northern southern eastern western central republic of and democratic arab islamic national forces force
     army party front movement group brigade brigades council government ministry defense defence minister
     president prime royal air navy guard guards special liberation popular resistance revolutionary sea
-    gulf kingdom union de la le an in for led backed province""".split())
+    gulf kingdom union de la le an in for led backed province""".split()
+)
 
 
 def name_tables(tax) -> tuple:
@@ -45,7 +53,7 @@ def name_tables(tax) -> tuple:
     names, and the words / acronyms of the may-name-an-actor test."""
     # first token → the lengths (in tokens) of the names starting with it, longest first
     lens: dict[str, set] = {}
-    pairs = set()       # the first two words of every longer name (see mentions)
+    pairs = set()  # the first two words of every longer name (see mentions)
     for k in list(tax.index) + list(tax.cities):
         parts = k.split(" ", 2)
         n = k.count(" ") + 1
@@ -95,7 +103,9 @@ class NameFinder:
     def _init_names(self, tables: tuple | None = None) -> None:
         self._city_entries: dict[str, Entry] = {}
         self._city_ids: set[int] = set()
-        self._lens, self._pairs, self._lens_low, words, acronyms = tables if tables is not None else name_tables(self.tax)
+        self._lens, self._pairs, self._lens_low, words, acronyms = (
+            tables if tables is not None else name_tables(self.tax)
+        )
         self._actor_words = rxc(words)
         self._acronyms = rxc(acronyms) if acronyms else None
 
@@ -141,19 +151,22 @@ class NameFinder:
             for L in lens:
                 if L > n - i or (L > 1 and not multi):
                     continue
-                if L > 1 and any(toks[k].poss or s[toks[k].end:toks[k + 1].start] not in (" ", "-") for k in range(i, i + L - 1)):
+                if L > 1 and any(
+                    toks[k].poss or s[toks[k].end : toks[k + 1].start] not in (" ", "-")
+                    for k in range(i, i + L - 1)
+                ):
                     continue
-                key = " ".join(tk.key for tk in toks[i:i + L]) if L > 1 else t.key
+                key = " ".join(tk.key for tk in toks[i : i + L]) if L > 1 else t.key
                 e = self._lookup(key)
                 if e is None:
                     continue
                 if key == "the gulf" and i + L < n and toks[i + L].key == "of":
-                    continue        # "the Gulf of Aden / of Mexico" is another gulf
+                    continue  # "the Gulf of Aden / of Mexico" is another gulf
                 if not e.lowerok and not t.upper:
                     continue
                 if e.acronym and not t.text.replace(".", "").isupper():
                     continue
-                if e.strict and s[t.start:toks[i + L - 1].end] != e.name:
+                if e.strict and s[t.start : toks[i + L - 1].end] != e.name:
                     continue
                 found = (L, e)
                 break
@@ -173,20 +186,34 @@ class NameFinder:
                     m.prep = "along"
             # sponsors: "Iran-backed", "pro-Iran", "tied to Iran"
             j = i + L
-            if j < n and toks[j].key in MODIFIER_WORDS and (toks[j - 1].hyph_next or (toks[j].key in ("backed", "aligned", "allied", "funded", "sponsored") and not (j + 1 < n and toks[j + 1].key in ("to", "with", "by")))):
+            if (
+                j < n
+                and toks[j].key in MODIFIER_WORDS
+                and (
+                    toks[j - 1].hyph_next
+                    or (
+                        toks[j].key in ("backed", "aligned", "allied", "funded", "sponsored")
+                        and not (j + 1 < n and toks[j + 1].key in ("to", "with", "by"))
+                    )
+                )
+            ):
                 m.modifier = True
             if i > 0 and toks[i - 1].key in ("pro", "anti") and toks[i - 1].hyph_next:
                 m.modifier = True
             if i > 1 and toks[i - 1].key in ("to", "with", "by") and toks[i - 2].key in SPONSOR_BEFORE:
                 m.modifier = True
-            if id(e) in self._city_ids and m.prep not in PLACE_PREPS and m.prep not in ("from", "by", "with", "between"):
+            if (
+                id(e) in self._city_ids
+                and m.prep not in PLACE_PREPS
+                and m.prep not in ("from", "by", "with", "between")
+            ):
                 # a generated-gazetteer city (possible personal name): only after a preposition
                 i += L
                 continue
             out.append(m)
             i += L
         for a, b in zip(out, out[1:]):
-            gap = s[toks[a.j - 1].end:toks[b.i].start].strip(" .").lower()
+            gap = s[toks[a.j - 1].end : toks[b.i].start].strip(" .").lower()
             if b.prep is None and a.prep is not None and gap in (",", "and", ", and", "or"):
                 # "… in Lebanon, Israeli strikes killed …": after a comma a demonym with a force
                 # noun starts a new subject, not the next item of the list
@@ -197,8 +224,14 @@ class NameFinder:
         # "Lebanon's Hezbollah", "Iran's Revolutionary Guards") says where the actor comes
         # from, not where anything happens
         for a, b in zip(out, out[1:]):
-            if a.poss and b.i == a.j and a.e.place and b.e.actor and b.e.akind in ("group", "unit") \
-                    and (b.e.home == a.e.place or b.e.parent == a.e.place):
+            if (
+                a.poss
+                and b.i == a.j
+                and a.e.place
+                and b.e.actor
+                and b.e.akind in ("group", "unit")
+                and (b.e.home == a.e.place or b.e.parent == a.e.place)
+            ):
                 a.modifier = True
         # war names: "Israel-Hamas war", "Russia-Ukraine conflict", "Israel-Lebanon border"
         for a, b in zip(out, out[1:]):
@@ -208,9 +241,22 @@ class NameFinder:
                     k += 1
                 if k < n and WARNAME.match(toks[k].key):
                     a.compound = b.compound = True
-                if b.j < n and toks[b.j].key in ("war", "conflict", "fighting", "border", "ceasefire", "truce", "front"):
+                if b.j < n and toks[b.j].key in (
+                    "war",
+                    "conflict",
+                    "fighting",
+                    "border",
+                    "ceasefire",
+                    "truce",
+                    "front",
+                ):
                     a.compound = b.compound = True
         for m in out:
-            if not m.compound and m.j < n and toks[m.j].key in ("war", "conflict") and (m.e.place or m.e.demonym):
+            if (
+                not m.compound
+                and m.j < n
+                and toks[m.j].key in ("war", "conflict")
+                and (m.e.place or m.e.demonym)
+            ):
                 m.compound = True
         return out

@@ -3,11 +3,14 @@
 prefixes(pattern, k) → the set of lower-case strings (k letters, or shorter when a match may be
 shorter) that a match can start with, or None when that is unknown; lookarounds and anchors
 are zero-width and skipped. A rule is then tried only at words starting with one of them."""
+
 from __future__ import annotations
 
-from re import _parser as P, _constants as C
+from re import _constants as C
+from re import _parser as P
 
 ANY = None
+
 
 def prefixes(pattern, k=3):
     """Set of possible lower-case prefixes (length k, or shorter when a match may be shorter) of
@@ -19,6 +22,7 @@ def prefixes(pattern, k=3):
     res = _seq(list(tree), {""}, k)
     return res
 
+
 def _chars(av):
     out = set()
     for op, a in av:
@@ -26,11 +30,13 @@ def _chars(av):
             out.add(chr(a).lower())
         elif op is C.RANGE:
             lo, hi = a
-            if hi - lo > 64: return ANY
+            if hi - lo > 64:
+                return ANY
             out.update(chr(c).lower() for c in range(lo, hi + 1))
         else:
             return ANY
     return out
+
 
 def _seq(items, states, k):
     for op, av in items:
@@ -41,8 +47,10 @@ def _seq(items, states, k):
             return ANY
     return states
 
+
 def _ext(states, chars, k):
     return {s + c if len(s) < k else s for s in states for c in chars}
+
 
 def _item(op, av, states, k):
     if op is C.LITERAL:
@@ -58,7 +66,8 @@ def _item(op, av, states, k):
         out = set()
         for br in av[1]:
             r = _seq(list(br), states, k)
-            if r is ANY: return ANY
+            if r is ANY:
+                return ANY
             out |= r
         return out
     if op in (C.MAX_REPEAT, C.MIN_REPEAT):
@@ -71,7 +80,8 @@ def _item(op, av, states, k):
             if r >= hi if hi is not C.MAXREPEAT else False:
                 break
             cur = _seq(list(sub), cur, k)
-            if cur is ANY: return ANY
+            if cur is ANY:
+                return ANY
         out |= cur
         return out
     return ANY

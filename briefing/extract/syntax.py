@@ -1,13 +1,12 @@
 """Clauses of a tokenised sentence: where a clause starts and ends (punctuation, subordinators),
 and whether a subject is tied to its verb."""
+
 from __future__ import annotations
 
-import re
-
-from .warm import rxc
 from bisect import bisect_right
 
 from .lexicon import BOUND_WORDS, LINK, STATE_FORCE
+from .warm import rxc
 
 
 def _linked(toks, j, ti) -> bool:
@@ -21,16 +20,41 @@ def _linked(toks, j, ti) -> bool:
         if w in _SAYS and k + 1 < len(toks) and toks[k + 1].key not in _BACK:
             return False
         if w in ENDURE:
-            return False    # "Gazans flee fighting": those who flee or endure an act do not do it
+            return False  # "Gazans flee fighting": those who flee or endure an act do not do it
         if w in LINK or w in STATE_FORCE or w.isdigit():
             continue
         unknown += 1
     return unknown == 0 or (unknown == 1 and ti - j <= 3)
 
 
-ENDURE = frozenset("flee flees fled fleeing escape escapes escaped survive survives survived mourn mourns brace braces endure endures fear fears".split())
+ENDURE = frozenset(
+    "flee flees fled fleeing escape escapes escaped survive survives survived mourn mourns brace braces endure endures fear fears".split()
+)
 _SAYS = frozenset(("says", "said", "say", "reports", "reported"))
-_BACK = frozenset(("it", "its", "they", "their", "we", "our", "he", "his", "she", "her", "that", "has", "had", "have", "was", "were", "is", "are", "will", "would"))
+_BACK = frozenset(
+    (
+        "it",
+        "its",
+        "they",
+        "their",
+        "we",
+        "our",
+        "he",
+        "his",
+        "she",
+        "her",
+        "that",
+        "has",
+        "had",
+        "have",
+        "was",
+        "were",
+        "is",
+        "are",
+        "will",
+        "would",
+    )
+)
 _BCACHE: dict[int, tuple] = {}
 _HARD_GAP = rxc(r'[;:"?!()]| - ')
 
@@ -64,7 +88,9 @@ def _as_well_as(toks, k) -> bool:
     """Token k is an "as" of "as well as" (coordination, not a subordinate clause)."""
     if toks[k].key != "as":
         return False
-    return (k + 2 < len(toks) and toks[k + 1].key == "well" and toks[k + 2].key == "as") or (k >= 1 and toks[k - 1].key == "well")
+    return (k + 2 < len(toks) and toks[k + 1].key == "well" and toks[k + 2].key == "as") or (
+        k >= 1 and toks[k - 1].key == "well"
+    )
 
 
 def _clause(s, toks, ti, te):

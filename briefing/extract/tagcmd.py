@@ -7,13 +7,14 @@ A malformed line gives {"id": …, "error": "…"} instead of a crash. Imports a
 tagged on two processes (this one and one forked child taking chunks of lines from a shared
 queue, so a process slowed down by other load takes fewer; order preserved).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import sys
 
-_BIG = 4000            # lines: below this, forking a second process costs more than it saves…
+_BIG = 4000  # lines: below this, forking a second process costs more than it saves…
 _BIG_BYTES = 1_000_000  # …unless the lines are long (whole articles, run-on summaries)
 _X = None
 
@@ -24,6 +25,7 @@ def _extractor():
         import gc
 
         from .learned import Extractor
+
         _X = Extractor()
         # the taxonomy is a large, permanent heap: keep it out of every collection (and out of
         # copy-on-write page copies in forked workers); tagging makes no reference cycles, so
@@ -57,11 +59,27 @@ def _one(line: str) -> str:
         return json.dumps({"id": rid, "error": f"{type(exc).__name__}: {exc}"})
     if not t.events:
         return '{"id": ' + (_quote(rid) if type(rid) is str else json.dumps(rid)) + _EMPTY_TAIL
-    return json.dumps({
-        "id": rid, "types": list(t.types), "theaters": list(t.theaters), "actors": list(t.actors),
-        "events": [{"type": e.type, "theater": e.theater, "actors": list(e.actors), "targets": list(e.targets),
-                    "fatalities": e.fatalities, "text": e.text, "cues": list(e.cues)} for e in t.events]},
-        ensure_ascii=False)
+    return json.dumps(
+        {
+            "id": rid,
+            "types": list(t.types),
+            "theaters": list(t.theaters),
+            "actors": list(t.actors),
+            "events": [
+                {
+                    "type": e.type,
+                    "theater": e.theater,
+                    "actors": list(e.actors),
+                    "targets": list(e.targets),
+                    "fatalities": e.fatalities,
+                    "text": e.text,
+                    "cues": list(e.cues),
+                }
+                for e in t.events
+            ],
+        },
+        ensure_ascii=False,
+    )
 
 
 _EMPTY_TAIL = ', "types": [], "theaters": [], "actors": [], "events": []}'
@@ -78,7 +96,7 @@ def _loads(line: str):
             return obj
     except StopIteration:
         pass
-    return json.loads(line)         # not one whole JSON document: json's own error message
+    return json.loads(line)  # not one whole JSON document: json's own error message
 
 
 def _chunk(lines: list[str]) -> list[str]:
@@ -94,14 +112,14 @@ def _forked(lines: list[str], jobs: int) -> list[str]:
     _extractor()  # load once, shared copy-on-write with the children
     n_chunks = min(250, len(lines), max(jobs * 8, len(lines) // 400))
     size = -(-len(lines) // n_chunks)
-    chunks = [lines[k * size:(k + 1) * size] for k in range(n_chunks)]
+    chunks = [lines[k * size : (k + 1) * size] for k in range(n_chunks)]
     tr, tw = os.pipe()
-    os.write(tw, bytes(range(n_chunks)))       # < 64 KiB: never blocks
-    os.close(tw)                                # readers see EOF once every chunk is taken
+    os.write(tw, bytes(range(n_chunks)))  # < 64 KiB: never blocks
+    os.close(tw)  # readers see EOF once every chunk is taken
 
     def work(emit) -> None:
         while True:
-            b = os.read(tr, 1)                  # one byte: atomic between the processes
+            b = os.read(tr, 1)  # one byte: atomic between the processes
             if not b:
                 return
             emit(b[0], _chunk(chunks[b[0]]))
@@ -117,7 +135,11 @@ def _forked(lines: list[str], jobs: int) -> list[str]:
                 # buffered, written at the end: the parent reads only when its own share is done,
                 # and a full pipe would stall this process mid-work
                 buf: list[str] = []
-                work(lambda k, out: buf.append(f"{k}\t{len(out)}\n" + "".join(x + "\n" for x in out)))
+                work(
+                    lambda k, out: buf.append(  # noqa: B023 - called before the loop moves on
+                        f"{k}\t{len(out)}\n" + "".join(x + "\n" for x in out)
+                    )
+                )
                 with os.fdopen(w, "wb") as fh:
                     fh.write("".join(buf).encode("utf-8"))
                 code = 0
@@ -135,7 +157,7 @@ def _forked(lines: list[str], jobs: int) -> list[str]:
         i = 0
         while status == 0 and i < len(data) and data[i]:
             k, count = map(int, data[i].split("\t"))
-            done[k] = data[i + 1:i + 1 + count]
+            done[k] = data[i + 1 : i + 1 + count]
             i += 1 + count
     out: list[str] = []
     for k in range(n_chunks):
@@ -150,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     if "--jobs" in argv:
         i = argv.index("--jobs")
         jobs = int(argv[i + 1])
-        del argv[i:i + 2]
+        del argv[i : i + 2]
     if any(a in ("-h", "--help") for a in argv):
-        print("usage: briefing tag [--jobs N] [FILE|-]   JSON Lines in ({id,title,summary[,date,source]}), JSON Lines out")
+        print(
+            "usage: briefing tag [--jobs N] [FILE|-]   JSON Lines in ({id,title,summary[,date,source]}), JSON Lines out"
+        )
         return 0
     path = argv[0] if argv else "-"
     try:

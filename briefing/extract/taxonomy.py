@@ -8,6 +8,7 @@ Files (tab-separated, ``#`` comments):
 
 Overrides come from the ``taxonomy:`` mapping of feeds.yaml (see :func:`load_taxonomy`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,37 +22,52 @@ ACTOR_KINDS = ("state", "group", "unit", "leader")
 class Entry:
     """What a name can denote. A country name is both a place and a state actor; a capital is a
     place and a metonym for its state ("Tehran warns"); a demonym points at its state."""
-    __slots__ = ("name", "place", "capital", "sea", "strict", "actor", "parent", "akind", "home",
-                 "demonym", "acronym", "lowerok")
+
+    __slots__ = (
+        "name",
+        "place",
+        "capital",
+        "sea",
+        "strict",
+        "actor",
+        "parent",
+        "akind",
+        "home",
+        "demonym",
+        "acronym",
+        "lowerok",
+    )
 
     def __init__(self, name: str):
         self.name = name
-        self.place = None        # theater
+        self.place = None  # theater
         self.capital = False
         self.sea = False
-        self.strict = False      # only when written exactly (case-sensitive), e.g. "Hit"
-        self.actor = None        # canonical actor
+        self.strict = False  # only when written exactly (case-sensitive), e.g. "Hit"
+        self.actor = None  # canonical actor
         self.parent = None
         self.akind = None
         self.home = None
-        self.demonym = None      # state theater of a demonym
+        self.demonym = None  # state theater of a demonym
         stripped = name.replace(".", "").replace(" ", "")
         self.acronym = stripped.isupper() and len(stripped) <= 5
         self.lowerok = name[:1].islower()
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Entry({self.name!r}, place={self.place}, actor={self.actor}/{self.parent}, dem={self.demonym})"
+        return (
+            f"Entry({self.name!r}, place={self.place}, actor={self.actor}/{self.parent}, dem={self.demonym})"
+        )
 
 
 class Taxonomy:
     """Theaters, groupings and the names that point at them (built by :func:`load_taxonomy`)."""
 
     def __init__(self) -> None:
-        self.theaters: dict[str, str] = {}                          # theater → kind
+        self.theaters: dict[str, str] = {}  # theater → kind
         self.groupings: dict[str, tuple[str, ...]] = {}
-        self.index: dict[str, Entry] = {}                           # name key → Entry
-        self.actors: dict[str, tuple[str, str, str]] = {}           # canonical → (parent, kind, home)
-        self.cities: dict[str, str] = {}                            # generated gazetteer: key → theater
+        self.index: dict[str, Entry] = {}  # name key → Entry
+        self.actors: dict[str, tuple[str, str, str]] = {}  # canonical → (parent, kind, home)
+        self.cities: dict[str, str] = {}  # generated gazetteer: key → theater
 
     # -- building -------------------------------------------------------------------------
     def _entry(self, name: str, create: bool = True) -> Entry | None:
@@ -62,7 +78,7 @@ class Taxonomy:
         if e is None and create:
             e = self.index[k] = Entry(name)
         elif e is not None and create and name[:1].islower():
-            e.lowerok = True        # "al-Qaeda" as well as "Al-Qaeda"
+            e.lowerok = True  # "al-Qaeda" as well as "Al-Qaeda"
         return e
 
     def add_place(self, name: str, theater: str, flags: str = "", override: bool = True) -> None:
@@ -80,7 +96,12 @@ class Taxonomy:
         e = self._entry(alias)
         if e is None:
             return
-        e.actor, e.parent, e.akind, e.home = canonical, parent, kind, home or self.actors.get(parent, (None, None, None))[2]
+        e.actor, e.parent, e.akind, e.home = (
+            canonical,
+            parent,
+            kind,
+            home or self.actors.get(parent, (None, None, None))[2],
+        )
         self.actors.setdefault(canonical, (parent, kind, e.home))
 
     def add_demonym(self, word: str, theater: str) -> None:
@@ -242,7 +263,11 @@ def load_taxonomy(overrides: dict | None = None) -> Taxonomy:
         if kind not in ACTOR_KINDS:
             raise ValueError(f"{path}.kind: unknown kind {kind!r} (expected one of {', '.join(ACTOR_KINDS)})")
         home = spec.get("home")
-        home = need_theater(home, f"{path}.home") if home is not None else t.actors.get(parent, (None, None, None))[2]
+        home = (
+            need_theater(home, f"{path}.home")
+            if home is not None
+            else t.actors.get(parent, (None, None, None))[2]
+        )
         aliases = spec.get("aliases", [])
         if not isinstance(aliases, list):
             raise ValueError(f"{path}.aliases: expected a list")

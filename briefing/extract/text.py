@@ -2,6 +2,7 @@
 
 Kept dependency-free and cheap: it runs only on items that passed the trigger pre-filter.
 """
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,17 @@ from .warm import rxc
 _TAG = rxc(r"<[^>]+>")
 # typographic quotes, dashes and the no-break space to ASCII (replace per character present:
 # far cheaper than str.translate with a mapping, which calls back per character)
-_TYPO = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "),
-         ("\u2013", "-"), ("\u2014", "-"), ("\u2011", "-"), ("\u02bc", "'"))
+_TYPO = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u00a0", " "),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u2011", "-"),
+    ("\u02bc", "'"),
+)
 _WS = rxc(r"\s+")
 
 
@@ -22,7 +32,7 @@ def clean(s: str | None) -> str:
     if not s:
         return ""
     if s.isascii() and s.isprintable() and "&" not in s and "<" not in s and "  " not in s:
-        return s.strip()          # nothing to translate or collapse (most feed titles)
+        return s.strip()  # nothing to translate or collapse (most feed titles)
     if "&" in s:
         s = html.unescape(s)
     if "<" in s:
@@ -34,10 +44,54 @@ def clean(s: str | None) -> str:
     return _WS.sub(" ", s).strip()
 
 
-_ABBREV = {"u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt",
-           "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-           "dec", "rep", "sen", "gov", "prof", "vs", "etc", "inc", "co", "corp", "jr", "sr", "adm",
-           "a.m", "p.m", "d.c", "e.g", "i.e", "u.s.a", "approx"}
+_ABBREV = {
+    "u.s",
+    "u.k",
+    "u.n",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "st",
+    "no",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "rep",
+    "sen",
+    "gov",
+    "prof",
+    "vs",
+    "etc",
+    "inc",
+    "co",
+    "corp",
+    "jr",
+    "sr",
+    "adm",
+    "a.m",
+    "p.m",
+    "d.c",
+    "e.g",
+    "i.e",
+    "u.s.a",
+    "approx",
+}
 _SENT_END = rxc(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
@@ -54,7 +108,7 @@ def sentences(s: str) -> list[tuple[int, str]]:
         word = s[j:end].lower().strip("\"'(")
         if word in _ABBREV or (len(word) == 1 and word.isalpha()):
             continue
-        out.append((start, s[start:m.start() + 1]))
+        out.append((start, s[start : m.start() + 1]))
         start = m.end()
     if start < len(s):
         out.append((start, s[start:]))
@@ -77,8 +131,8 @@ def _pieces(off: int, x: str) -> list[tuple[int, str]]:
             cut = x.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
         if cut < 0:
             cut = MAX_SENTENCE
-        out.append((off, x[:cut + 1].rstrip()))
-        rest = x[cut + 1:]
+        out.append((off, x[: cut + 1].rstrip()))
+        rest = x[cut + 1 :]
         skip = len(rest) - len(rest.lstrip())
         off += cut + 1 + skip
         x = rest.lstrip()
@@ -164,4 +218,5 @@ def trie_pattern(words, prefixes: bool = False) -> str:
             return ""
         body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
         return body + "?" if end else body
+
     return emit(tree)

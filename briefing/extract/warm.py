@@ -12,6 +12,7 @@ Regular expressions are compiled the usual way (``rxc``): caching the regex engi
 compiled code saved ~40 ms of start-up, which the learned model's weights now dwarf (issue 12
 asks for no private regex-engine internals).
 """
+
 from __future__ import annotations
 
 import os

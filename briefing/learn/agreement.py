@@ -8,6 +8,7 @@ two disagreed, the adjudicator's decision, recorded in `adjudication.jsonl`). Pr
 per type, and theater / actor agreement as set-F1 of one annotator against the other and as
 the share of items where the two sets are identical.
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,7 +26,9 @@ def report(a: dict[str, dict], b: dict[str, dict]) -> dict:
     out["theater_f1"] = s["theater_f1"]
     out["actor_f1"] = s["actor_f1"]
     both = [i for i in ids if a[i]["types"] and b[i]["types"]]
-    out["theater_same"] = sum(set(a[i]["theaters"]) == set(b[i]["theaters"]) for i in both) / max(1, len(both))
+    out["theater_same"] = sum(set(a[i]["theaters"]) == set(b[i]["theaters"]) for i in both) / max(
+        1, len(both)
+    )
     out["actor_same"] = sum(set(a[i]["actors"]) == set(b[i]["actors"]) for i in both) / max(1, len(both))
     out["both_event_items"] = len(both)
     return out

@@ -11,6 +11,7 @@ records in place. Names are normalised to the taxonomy's canonical theater and a
 ("U.S." → United States, "IDF" → Israel) so annotators' spellings do not count as
 disagreement.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,13 +23,30 @@ from ..extract.text import clean
 from .corpus import CORPUS, load_items  # noqa: F401  (load_items: for callers checking ids)
 
 TYPES = ("incident", "threat", "deployment")
-_ALIASES = {"us": "United States", "usa": "United States", "u.s.": "United States",
-            "uk": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
-            "idf": "Israel", "isis": "Islamic State", "isil": "Islamic State", "is": "Islamic State",
-            "houthi": "Houthis", "ansar allah": "Houthis", "gaza strip": "Gaza", "drc": "Democratic Republic of the Congo",
-            "dr congo": "Democratic Republic of the Congo", "congo": "Democratic Republic of the Congo",
-            "russian federation": "Russia", "south china sea": "South China Sea", "caribbean sea": "Caribbean",
-            "the caribbean": "Caribbean", "islamic state (isis)": "Islamic State", "north atlantic treaty organization": "NATO"}
+_ALIASES = {
+    "us": "United States",
+    "usa": "United States",
+    "u.s.": "United States",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "idf": "Israel",
+    "isis": "Islamic State",
+    "isil": "Islamic State",
+    "is": "Islamic State",
+    "houthi": "Houthis",
+    "ansar allah": "Houthis",
+    "gaza strip": "Gaza",
+    "drc": "Democratic Republic of the Congo",
+    "dr congo": "Democratic Republic of the Congo",
+    "congo": "Democratic Republic of the Congo",
+    "russian federation": "Russia",
+    "south china sea": "South China Sea",
+    "caribbean sea": "Caribbean",
+    "the caribbean": "Caribbean",
+    "islamic state (isis)": "Islamic State",
+    "north atlantic treaty organization": "NATO",
+}
 
 
 class Normaliser:
@@ -37,6 +55,7 @@ class Normaliser:
 
     def _entry(self, name: str):
         from ..extract.taxonomy import key_of
+
         return self.tax.index.get(key_of(name))
 
     def theater(self, name: str) -> str:
@@ -125,8 +144,10 @@ def main(argv: list[str]) -> int:
         for i in sorted(final):
             r = {k: v for k, v in final[i].items() if k != "note"}
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"labels-a {len(a)} / {len(owner)} items, labels-b {len(b)} / {len(double)}, "
-          f"final {len(final)} ({corrected} corrected), unusable lines {bad}")
+    print(
+        f"labels-a {len(a)} / {len(owner)} items, labels-b {len(b)} / {len(double)}, "
+        f"final {len(final)} ({corrected} corrected), unusable lines {bad}"
+    )
     return 0
 
 

@@ -8,13 +8,15 @@ so the reserved list (`reserved-links.sha256`) can be checked against every labe
     items = load_items(DATA)            # every item of pool-2023q4, pool-2024q4, feeds-2026
     split_of(item)                       # 'test' (held-out outlet or fortnight) or 'train'
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from ..extract.text import clean
 
@@ -30,11 +32,11 @@ TEST_FORTNIGHT = (date(2023, 12, 4), date(2023, 12, 17))
 
 
 class Item(NamedTuple):
-    id: str            # "<set>:<sha16>"
-    sha: str           # sha256(link), hex
-    set: str           # pool-2023q4 | pool-2024q4 | feeds-2026
-    outlet: str        # normalised feed name, e.g. "wapo", "bbc", "aljazeera"
-    date: str          # ISO date (YYYY-MM-DD) or ""
+    id: str  # "<set>:<sha16>"
+    sha: str  # sha256(link), hex
+    set: str  # pool-2023q4 | pool-2024q4 | feeds-2026
+    outlet: str  # normalised feed name, e.g. "wapo", "bbc", "aljazeera"
+    date: str  # ISO date (YYYY-MM-DD) or ""
     link: str
     title: str
     summary: str
@@ -46,9 +48,17 @@ def link_sha(link: str) -> str:
 
 def _outlet(name: str) -> str:
     n = name.lower()
-    for key, out in (("washingtonpost", "wapo"), ("wapo", "wapo"), ("aljazeera", "aljazeera"),
-                     ("bbc", "bbc"), ("nyt", "nyt"), ("skynews", "sky"), ("epochtimes", "epoch"),
-                     ("wsj", "wsj"), ("nbc", "nbc")):
+    for key, out in (
+        ("washingtonpost", "wapo"),
+        ("wapo", "wapo"),
+        ("aljazeera", "aljazeera"),
+        ("bbc", "bbc"),
+        ("nyt", "nyt"),
+        ("skynews", "sky"),
+        ("epochtimes", "epoch"),
+        ("wsj", "wsj"),
+        ("nbc", "nbc"),
+    ):
         if key in n:
             return out
     return n.split("__")[0]
@@ -64,9 +74,16 @@ def _pool(d: Path, name: str) -> Iterator[Item]:
             if not link:
                 continue
             sha = link_sha(link)
-            yield Item(f"{name}:{sha[:16]}", sha, name, _outlet(f.stem),
-                       (r.get("date_published") or "")[:10], link,
-                       clean(r.get("title")), clean(r.get("description")))
+            yield Item(
+                f"{name}:{sha[:16]}",
+                sha,
+                name,
+                _outlet(f.stem),
+                (r.get("date_published") or "")[:10],
+                link,
+                clean(r.get("title")),
+                clean(r.get("description")),
+            )
 
 
 def _feeds(d: Path) -> Iterator[Item]:
@@ -81,13 +98,21 @@ def _feeds(d: Path) -> Iterator[Item]:
             sha = link_sha(link)
             t = e.get("published_parsed") or e.get("updated_parsed")
             day = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}" if t else ""
-            yield Item(f"feeds-2026:{sha[:16]}", sha, "feeds-2026", _outlet(f.stem), day, link,
-                       clean(e.get("title")), clean(e.get("summary")))
+            yield Item(
+                f"feeds-2026:{sha[:16]}",
+                sha,
+                "feeds-2026",
+                _outlet(f.stem),
+                day,
+                link,
+                clean(e.get("title")),
+                clean(e.get("summary")),
+            )
 
 
 def reserved(d: Path) -> set[str]:
     f = d / "reserved-links.sha256"
-    return {l.strip() for l in f.open()} if f.exists() else set()
+    return {line.strip() for line in f.open()} if f.exists() else set()
 
 
 def load_items(d: Path) -> dict[str, Item]:

@@ -1,5 +1,6 @@
 """The scores of issue 12, the same definitions as bench/eval.py: per type item-level P/R/F1,
 macro-F1 over the three types, and theater / actor set-F1 micro-averaged over items."""
+
 from __future__ import annotations
 
 TYPES = ("incident", "threat", "deployment")

@@ -8,6 +8,7 @@ plain random stratum; every drawn item is labelled, negatives included. The keyw
 choose what gets read: they are not features and not labels. Seeded, so the draw is
 reproducible. gold-dev's links and the reserved links are never drawn.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,19 +20,28 @@ from pathlib import Path
 from .corpus import CORPUS, Item, link_sha, load_items, split_of
 
 STRATA = {
-    "threat": re.compile(r"\b(warn|vow|threat|retaliat|reveng|aveng|ultimatum|pay (a|the)\b.{0,12}price|"
-                         r"consequences|will (respond|strike|hit|attack)|red line|legitimate target|"
-                         r"crush|all options|wipe out|respon(se|d)|escalat|pledg|promis|retribution|punish|deter|"
-                         r"(strike|hit|fight) back|ready to|prepared to|hesitat|annihilat|destroy|"
-                         r"eliminat|would (strike|attack|target)|invade|invasion)", re.I),
-    "deployment": re.compile(r"\b(deploy|troops|warship|carrier|destroyer|frigate|bomber|fighter jets?|"
-                             r"air defen[cs]e|reservist|mobili[sz]|reinforce|drills?\b|exercises?\b|"
-                             r"dispatch|send(s|ing)? .{0,30}(troops|ships|jets|forces)|submarine|"
-                             r"patrol|massing|build-?up|military presence|stationed|arriv|tanks|navy|naval|"
-                             r"soldiers|forces (to|into|near|along|on|at)|army|military|jets|ships)", re.I),
-    "incident": re.compile(r"\b(strike|attack|kill|bomb|shell|rocket|missile|drone|clash|raid|explo|"
-                           r"shot|shoot|dead|wounded|injur|ambush|intercept|fire[ds]? (at|on)|hostage|"
-                           r"gunmen|militant|fighting)", re.I),
+    "threat": re.compile(
+        r"\b(warn|vow|threat|retaliat|reveng|aveng|ultimatum|pay (a|the)\b.{0,12}price|"
+        r"consequences|will (respond|strike|hit|attack)|red line|legitimate target|"
+        r"crush|all options|wipe out|respon(se|d)|escalat|pledg|promis|retribution|punish|deter|"
+        r"(strike|hit|fight) back|ready to|prepared to|hesitat|annihilat|destroy|"
+        r"eliminat|would (strike|attack|target)|invade|invasion)",
+        re.I,
+    ),
+    "deployment": re.compile(
+        r"\b(deploy|troops|warship|carrier|destroyer|frigate|bomber|fighter jets?|"
+        r"air defen[cs]e|reservist|mobili[sz]|reinforce|drills?\b|exercises?\b|"
+        r"dispatch|send(s|ing)? .{0,30}(troops|ships|jets|forces)|submarine|"
+        r"patrol|massing|build-?up|military presence|stationed|arriv|tanks|navy|naval|"
+        r"soldiers|forces (to|into|near|along|on|at)|army|military|jets|ships)",
+        re.I,
+    ),
+    "incident": re.compile(
+        r"\b(strike|attack|kill|bomb|shell|rocket|missile|drone|clash|raid|explo|"
+        r"shot|shoot|dead|wounded|injur|ambush|intercept|fire[ds]? (at|on)|hostage|"
+        r"gunmen|militant|fighting)",
+        re.I,
+    ),
 }
 
 # how many to draw from each region, per stratum (a region: where the items come from)
@@ -72,9 +82,11 @@ def draw(items: dict[str, Item], exclude: set[str], seed: int = 12, plans=(PLAN,
 def _draw(items, exclude, rng, plan_r, rnd: int) -> list[dict]:
     out = []
     for (split, pool), plan in plan_r.items():
-        region = [it for it in items.values()
-                  if it.set == pool and split_of(it) == split and it.sha not in exclude
-                  and it.title]
+        region = [
+            it
+            for it in items.values()
+            if it.set == pool and split_of(it) == split and it.sha not in exclude and it.title
+        ]
         region.sort(key=lambda it: it.id)
         if plan == "all":
             chosen = [(it, stratum(it)) for it in region]
@@ -89,8 +101,19 @@ def _draw(items, exclude, rng, plan_r, rnd: int) -> list[dict]:
                     chosen += [(it, name) for it in pool_s]
                 else:
                     chosen += [(it, name) for it in rng.sample(pool_s, min(n, len(pool_s)))]
-        out += [{"id": it.id, "sha": it.sha, "set": it.set, "outlet": it.outlet, "date": it.date,
-                 "split": split, "stratum": s, "round": rnd} for it, s in chosen]
+        out += [
+            {
+                "id": it.id,
+                "sha": it.sha,
+                "set": it.set,
+                "outlet": it.outlet,
+                "date": it.date,
+                "split": split,
+                "stratum": s,
+                "round": rnd,
+            }
+            for it, s in chosen
+        ]
     return out
 
 
@@ -98,13 +121,18 @@ def main(argv: list[str]) -> int:
     data = Path(argv[0] if argv else "../shared/data")
     items = load_items(data)
     gold = data / "gold-dev.jsonl"
-    exclude = {link_sha(json.loads(l)["link"]) for l in gold.open() if l.strip()} if gold.exists() else set()
+    exclude = (
+        {link_sha(json.loads(line)["link"]) for line in gold.open() if line.strip()}
+        if gold.exists()
+        else set()
+    )
     rows = draw(items, exclude)
     CORPUS.mkdir(exist_ok=True)
     with (CORPUS / "sample.jsonl").open("w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
     from collections import Counter
+
     print(len(rows), Counter((r["split"], r["stratum"]) for r in rows))
     return 0
 

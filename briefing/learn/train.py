@@ -13,6 +13,7 @@ scored once, at the end, and never feeds back into a choice. Deterministic: fixe
 deterministic solver, sorted features. Training needs scikit-learn; tagging does not (the
 weights are written out as a plain dictionary).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,18 +46,21 @@ def _fit(rows: list[list[str]], y: list[int], C: float, balanced: bool = False, 
         for f in sorted(set(r)):
             indices.append(vocab.setdefault(f, len(vocab)))
         indptr.append(len(indices))
-    X = csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int32),
-                    np.asarray(indptr, dtype=np.int32)), shape=(len(rows), len(vocab)))
-    clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=0,
-                             class_weight="balanced" if balanced else None)
+    X = csr_matrix(
+        (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+        shape=(len(rows), len(vocab)),
+    )
+    clf = LogisticRegression(
+        C=C, solver="liblinear", max_iter=2000, random_state=0, class_weight="balanced" if balanced else None
+    )
     clf.fit(X, np.asarray(y), sample_weight=None if weights is None else np.asarray(weights, dtype=float))
     names = sorted(vocab, key=vocab.get)
     w = {n: round(float(c), 4) for n, c in zip(names, clf.coef_[0]) if abs(c) >= 1e-3}
     return {"bias": round(float(clf.intercept_[0]), 4), "w": dict(sorted(w.items()))}
 
 
-PRUNE = 0.01   # weights smaller than this change no decision (checked: 11 of 16,968 pool items
-               # differ at 0.02) and would triple the file and its load time
+PRUNE = 0.01  # weights smaller than this change no decision (checked: 11 of 16,968 pool items
+# differ at 0.02) and would triple the file and its load time
 
 
 def export(model: dict) -> dict:
@@ -65,10 +69,15 @@ def export(model: dict) -> dict:
     types = model["types"]
     feats = sorted({f for t in TYPES for f, w in types[t]["w"].items() if abs(w) >= PRUNE})
     out = {k: v for k, v in model.items() if k != "types"}
-    out["types"] = {"bias": [types[t]["bias"] for t in TYPES],
-                    "w": {f: [types[t]["w"].get(f, 0.0) for t in TYPES] for f in feats}}
+    out["types"] = {
+        "bias": [types[t]["bias"] for t in TYPES],
+        "w": {f: [types[t]["w"].get(f, 0.0) for t in TYPES] for f in feats},
+    }
     for key in ("theater", "actor"):
-        out[key] = {"bias": model[key]["bias"], "w": {f: w for f, w in model[key]["w"].items() if abs(w) >= PRUNE}}
+        out[key] = {
+            "bias": model[key]["bias"],
+            "w": {f: w for f, w in model[key]["w"].items() if abs(w) >= PRUNE},
+        }
     return out
 
 
@@ -89,8 +98,13 @@ def _weight(i: str) -> float:
 def fit_all(feats: dict[str, Features], gold: dict[str, dict], ids: list[str], C: float, Cc: float) -> dict:
     model: dict = {"types": {}}
     for t in TYPES:
-        model["types"][t] = _fit([feats[i].item for i in ids], [int(t in gold[i]["types"]) for i in ids], C,
-                                 balanced=True, weights=[_weight(i) for i in ids])
+        model["types"][t] = _fit(
+            [feats[i].item for i in ids],
+            [int(t in gold[i]["types"]) for i in ids],
+            C,
+            balanced=True,
+            weights=[_weight(i) for i in ids],
+        )
     for key, field in (("theater", "theaters"), ("actor", "actors")):
         rows, y, wts = [], [], []
         for i in ids:
@@ -115,9 +129,11 @@ def _cv_probs(feats, gold, ids, C, Cc, extra=()):
         m = fit_all(feats, gold, tr, C, Cc)
         for i in te:
             f = feats[i]
-            rows[i] = ({t: prob(m["types"][t], f.item) for t in TYPES},
-                       {c: prob(m["theater"], fs) for c, fs in f.theaters.items()},
-                       {c: prob(m["actor"], fs) for c, fs in f.actors.items()})
+            rows[i] = (
+                {t: prob(m["types"][t], f.item) for t in TYPES},
+                {c: prob(m["theater"], fs) for c, fs in f.theaters.items()},
+                {c: prob(m["actor"], fs) for c, fs in f.actors.items()},
+            )
     return rows
 
 
@@ -135,11 +151,23 @@ def tune(cv, gold) -> tuple[dict, dict]:
     grid = [x / 40 for x in range(1, 39)]
     ids = list(cv)
     for t in TYPES:
-        best = max(grid, key=lambda g: (score([(gold[i], _apply(cv[i], {**th, "type": {**th["type"], t: g}})) for i in ids])["f1"][t], -abs(g - 0.5)))
+        best = max(
+            grid,
+            key=lambda g: (
+                score([(gold[i], _apply(cv[i], {**th, "type": {**th["type"], t: g}})) for i in ids])["f1"][t],
+                -abs(g - 0.5),
+            ),
+        )
         th["type"][t] = best
     for key, metric in (("theater", "theater_f1"), ("actor", "actor_f1")):
         for sub in (key, key + "_top"):
-            best = max(grid + [1.01], key=lambda g: (score([(gold[i], _apply(cv[i], {**th, sub: g})) for i in ids])[metric], -abs(g - 0.5)))
+            best = max(
+                grid + [1.01],
+                key=lambda g: (
+                    score([(gold[i], _apply(cv[i], {**th, sub: g})) for i in ids])[metric],
+                    -abs(g - 0.5),
+                ),
+            )
             th[sub] = best
     return th, score([(gold[i], _apply(cv[i], th)) for i in ids])
 
@@ -151,21 +179,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL)
     ap.add_argument("--curve", action="store_true", help="also train on 500/1000/2000/all and score test")
     ap.add_argument("--test", action="store_true", help="score the test split (once per change)")
-    ap.add_argument("--no-written", dest="written", action="store_false",
-                    help="leave out the examples written for the project (corpus/written/)")
+    ap.add_argument(
+        "--no-written",
+        dest="written",
+        action="store_false",
+        help="leave out the examples written for the project (corpus/written/)",
+    )
     ap.add_argument("--quick", action="store_true", help="fixed C, no search (for trying features)")
-    ap.add_argument("--written-only", action="store_true",
-                    help="train on corpus/written/ alone (no data folder needed; the tests use it)")
+    ap.add_argument(
+        "--written-only",
+        action="store_true",
+        help="train on corpus/written/ alone (no data folder needed; the tests use it)",
+    )
     a = ap.parse_args(argv)
     if not a.written_only and not (a.data / "pool-2023q4").is_dir():
         print(f"train: skipped ({a.data} has no pool-2023q4)")
         return 0
     t0 = time.time()
     from ..extract import Extractor
+
     x = Extractor(rules_only=True)
     items = {} if a.written_only else load_items(a.data)
     gold = {} if a.written_only else load_labels(a.labels)
-    sample = {json.loads(l)["id"]: json.loads(l) for l in (CORPUS / "sample.jsonl").open()}
+    sample = {json.loads(line)["id"]: json.loads(line) for line in (CORPUS / "sample.jsonl").open()}
     ids = sorted(i for i in gold if i in items and i in sample)
     feats = {i: featurize(x.rules, items[i].title, items[i].summary, items[i].date) for i in ids}
     train = [i for i in ids if sample[i]["split"] == "train"]
@@ -180,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
                 gold[wid] = r
                 feats[wid] = featurize(x.rules, r["title"], r.get("summary", ""))
                 written.append(wid)
-    print(f"corpus: {len(ids)} labelled items, train {len(train)}, test {len(test)}, written {len(written)} "
-          f"(features {time.time() - t0:.1f} s)")
+    print(
+        f"corpus: {len(ids)} labelled items, train {len(train)}, test {len(test)}, written {len(written)} "
+        f"(features {time.time() - t0:.1f} s)"
+    )
     if a.written_only:
         train, written = written, []
     best = None
@@ -194,16 +232,35 @@ def main(argv: list[str] | None = None) -> int:
         if best is None or key > best[0]:
             best = (key, C, Cc, th, s)
     _, C, Cc, th, s = best
-    report("cv rules only", score([(gold[i], (list(feats[i].rule.types), list(feats[i].rule.theaters), list(feats[i].rule.actors))) for i in train]))
+    report(
+        "cv rules only",
+        score(
+            [
+                (
+                    gold[i],
+                    (list(feats[i].rule.types), list(feats[i].rule.theaters), list(feats[i].rule.actors)),
+                )
+                for i in train
+            ]
+        ),
+    )
     model = fit_all(feats, gold, train + written, C, Cc)
     model["thresholds"] = th
     model = export(model)
-    model["trained_on"] = {"items": len(train), "written": len(written), "C": C, "C_candidates": Cc,
-                           "cv": {k: round(v, 4) for k, v in s.items() if isinstance(v, float)}}
+    model["trained_on"] = {
+        "items": len(train),
+        "written": len(written),
+        "C": C,
+        "C_candidates": Cc,
+        "cv": {k: round(v, 4) for k, v in s.items() if isinstance(v, float)},
+    }
     a.out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"model: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), C={C} Cc={Cc}, trained in {time.time() - t0:.0f} s")
+    print(
+        f"model: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), C={C} Cc={Cc}, trained in {time.time() - t0:.0f} s"
+    )
     if not a.test:
         return 0
+
     # the test split, through the tagger itself (the same path as `briefing tag`)
     def test_score(m: dict | None) -> dict:
         tagger = Extractor(rules_only=m is None, model=m)
@@ -217,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     report("test (learned)", test_score(model))
     if a.curve:
         import random
+
         order = sorted(train)
         random.Random(0).shuffle(order)
         for n in (500, 1000, 2000, len(order)):
@@ -227,9 +285,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(name: str, s: dict) -> None:
-    print(f"  {name:<22} macro-F1 {s['macro_f1']:.3f} (incident {s['f1']['incident']:.3f}, threat "
-          f"{s['f1']['threat']:.3f}, deployment {s['f1']['deployment']:.3f})  theater-F1 "
-          f"{s['theater_f1']:.3f}  actor-F1 {s['actor_f1']:.3f}  n={s['n']}")
+    print(
+        f"  {name:<22} macro-F1 {s['macro_f1']:.3f} (incident {s['f1']['incident']:.3f}, threat "
+        f"{s['f1']['threat']:.3f}, deployment {s['f1']['deployment']:.3f})  theater-F1 "
+        f"{s['theater_f1']:.3f}  actor-F1 {s['actor_f1']:.3f}  n={s['n']}"
+    )
 
 
 if __name__ == "__main__":
