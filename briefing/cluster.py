@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -117,7 +118,7 @@ class Context:
     """What makes a word or a name common: counted over the batch plus a background (e.g. the
     day before), so that a small batch does not make every word look rare."""
 
-    def __init__(self, items: list[Item], background: list[Item] = ()):
+    def __init__(self, items: list[Item], background: Sequence[Item] = ()):
         texts = {id(it): _text(it) for it in items}
         self.bags = {k: words(t) for k, t in texts.items()}
         self.titles = {id(it): words(it.title) for it in items}
@@ -195,7 +196,7 @@ def link_probability(feats: dict[str, float], model: dict = MODEL) -> float:
 
 
 def cluster(
-    pairs: list[tuple[Item, Event]], background: list[Item] = (), model: dict = MODEL
+    pairs: list[tuple[Item, Event]], background: Sequence[Item] = (), model: dict = MODEL
 ) -> list[Cluster]:
     """Group (item, event) pairs, which must be sorted by publication time."""
     ctx = Context([it for it, _ in pairs], list(background))

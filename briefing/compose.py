@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -173,7 +173,7 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a, *b)))
 
 
-def stories(items: list[StoredItem], background: list[StoredItem] = ()) -> list[Entry]:
+def stories(items: list[StoredItem], background: Sequence[StoredItem] = ()) -> list[Entry]:
     """Cluster the items' events into entries (one per happening, every source listed)."""
     entries = []
     pairs, also = _pairs(items)
@@ -317,8 +317,8 @@ def compose(
     health: dict[str, SourceHealth],
     now: datetime,
     classification: str | None = None,
-    history: list[DaySummary] = (),
-    background: list[StoredItem] = (),
+    history: Sequence[DaySummary] = (),
+    background: Sequence[StoredItem] = (),
     usual: dict[str, int] | None = None,
 ) -> Brief:
     """The brief for the window ending at `as_of`. `items` are those published in the window;
@@ -363,10 +363,13 @@ def compose(
                 e.published,
             )
         )
+        incidents, threats, deployments = (tuple(e for e in es if e.type == ty) for ty in TYPES)
         sections.append(
             TheaterSection(
                 t,
-                *(tuple(e for e in es if e.type == ty) for ty in TYPES),
+                incidents,
+                threats,
+                deployments,
                 see_also=tuple(sorted(touching.get(t, ()), key=lambda e: -e.severity)),
             )
         )
@@ -378,12 +381,13 @@ def compose(
     for name, url in sources:
         h = health.get(name)
         tried = h is not None and h.ok is not None
+        ok, error = (bool(h.ok), h.error) if h is not None and tried else (False, None)
         statuses.append(
             SourceStatus(
                 name=name,
                 url=url,
-                ok=bool(tried and h.ok),
-                error=(h.error if tried else None),
+                ok=ok,
+                error=error,
                 items=per_source.get(name, 0),
                 last_ok=h.last_ok if h else None,
                 failing_since=h.failing_since if h else None,
@@ -392,8 +396,8 @@ def compose(
         )
     failing = {s.name for s in statuses if s.failed}
     covered_by: dict[str, set[str]] = defaultdict(set)
-    for h in week:
-        for theater, names in h.sources.items():
+    for day in week:
+        for theater, names in day.sources.items():
             covered_by[theater].update(names)
     gaps = tuple(sorted(t for t, names in covered_by.items() if t != UNPLACED and names and names <= failing))
 

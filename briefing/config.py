@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +21,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .model import Source
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 DEFAULT_CONFIG = "feeds.yaml"
 # Deliberately strict: no display names, no CR/LF (header injection), one @, a dotted domain.
@@ -305,18 +308,19 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     """The keys accepted at `loc` (a pydantic error location) under `model`, as a user writes
     them (``from``, not ``from_``); None where the value is not a model (e.g. ``taxonomy``)."""
-    current: type[BaseModel] | None = model
+    current = model
     for part in loc:
         if isinstance(part, int):  # an index into a list of models
             continue
         field = next((f for name, f in current.model_fields.items() if part in (name, f.alias)), None)
-        current = _model_in(field.annotation) if field is not None else None
-        if current is None:
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
             return None
+        current = inner
     return [f.alias or name for name, f in current.model_fields.items()]
 
 
-def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel] | None) -> str:
+def _message(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel] | None) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
         known = _keys_at(model, loc[:-1]) if model is not None and loc else None

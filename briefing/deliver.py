@@ -412,6 +412,7 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         c = self.cfg
+        conn: smtplib.SMTP
         try:
             if c.ssl:
                 conn = smtplib.SMTP_SSL(
@@ -474,6 +475,7 @@ class SmtpMailer:
     def _fail(self, code: int, message: str, reset: bool = False) -> None:
         if reset:
             # leave the connection ready for the next message (RSET), or drop it if it is dead
+            assert self.conn is not None  # only send() resets, on the connection it holds
             try:
                 if code == 421 or self.conn.rset()[0] != 250:
                     self.close()
@@ -534,6 +536,7 @@ def deliver(
     transport = SmtpMailer(smtp, config.delivery.from_) if smtp else Outbox(out_dir / "outbox")
     retries, backoff = (smtp.retries, smtp.backoff) if smtp else (1, 0.0)
     results: list[Delivery] = []
+    pdf: bytes | None  # None: the notice, which has no attachment
     try:
         for sub in config.subscribers:
             key = edition_of(sub).key

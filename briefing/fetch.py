@@ -292,6 +292,7 @@ class _Decoder:
             data = self._z.unconsumed_tail
             if self._z.eof and self._z.unused_data:  # concatenated gzip members
                 data = self._z.unused_data
+                assert self._wbits is not None  # a decompressor exists only with a window size
                 self._z = zlib.decompressobj(self._wbits)
         return b"".join(out)
 
@@ -329,8 +330,12 @@ async def _privacy(host: str | None) -> int | None:
         return None
     classes = []
     for *_, addr in infos:
+        ip = addr[0]
+        # IPv4/IPv6 addresses start with the host as text; the (int, bytes) form typeshed also
+        # allows (AF_INET6 in a --disable-ipv6 build) failed here before as well
+        assert isinstance(ip, str)
         try:
-            classes.append(_class(ipaddress.ip_address(addr[0].split("%")[0])))
+            classes.append(_class(ipaddress.ip_address(ip.split("%")[0])))
         except ValueError:
             continue
     return max(classes) if classes else None
@@ -388,7 +393,8 @@ def _describe(exc: httpx.HTTPError, settings: FetchSettings) -> str:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    out, cur = [], exc
+    out: list[BaseException] = []
+    cur: BaseException | None = exc
     while cur is not None and len(out) < 10:
         out.append(cur)
         cur = cur.__cause__ or cur.__context__

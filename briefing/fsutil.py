@@ -46,34 +46,36 @@ class RunLock:
     The kernel drops it if the holder dies, even by kill -9."""
 
     def __init__(self, path: Path, wait: float = 0.0):
-        self.path, self.wait, self.fd = path, wait, None
+        self.path, self.wait = path, wait
+        self.fd: int | None = None
 
     def __enter__(self) -> RunLock:
         import fcntl
         import time
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.fd = fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = os.pread(self.fd, 32, 0).decode(errors="replace").strip() or "?"
-                    os.close(self.fd)
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    os.close(fd)
                     raise LockedError(
                         f"another briefing run is in progress (pid {holder}, lock "
                         f"{self.path}); not starting a second one"
                     ) from None
                 time.sleep(0.2)
-        os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
         return self
 
     def __exit__(self, *exc) -> None:
         import fcntl
 
+        assert self.fd is not None  # __exit__ runs only after __enter__ succeeded
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)

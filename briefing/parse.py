@@ -175,10 +175,10 @@ def parse_feed(fetched: Fetched, now: datetime) -> ParsedFeed:
             items.append(item)
     if items:
         return ParsedFeed(source=source, items=tuple(items))  # used even when bozo
-    exc = parsed.get("bozo_exception")
-    if parsed.get("version") and not _hard(exc):
+    bozo = parsed.get("bozo_exception")
+    if parsed.get("version") and not _hard(bozo):
         return ParsedFeed(source=source)  # a valid, empty feed
-    return ParsedFeed(source=source, error=_not_a_feed(fetched, exc))
+    return ParsedFeed(source=source, error=_not_a_feed(fetched, bozo))
 
 
 def _hard(exc: BaseException | None) -> bool:
@@ -285,7 +285,7 @@ def _date(entry: Any, now: datetime) -> tuple[datetime, bool]:
         if not value:
             continue
         try:
-            when = datetime(*value[:6], tzinfo=UTC)  # feedparser normalises to UTC
+            when = datetime(*value[:6]).replace(tzinfo=UTC)  # feedparser normalises to UTC
         except (TypeError, ValueError, OverflowError):
             continue
         if EARLIEST <= when <= now + FUTURE_SLACK:

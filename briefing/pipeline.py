@@ -191,8 +191,12 @@ def build_brief(
 
 
 def render_all(config: Config, brief: Brief) -> tuple[str, bytes]:
-    kw = dict(user_dir=config.templates_dir, tz=config.tz, paper_size=config.paper_size)
-    return render_html(brief, **kw), render_pdf(render_html(brief, for_pdf=True, **kw))
+    def html(for_pdf: bool = False) -> str:
+        return render_html(
+            brief, user_dir=config.templates_dir, tz=config.tz, paper_size=config.paper_size, for_pdf=for_pdf
+        )
+
+    return html(), render_pdf(html(for_pdf=True))
 
 
 def produce(

@@ -14,7 +14,15 @@ from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import coverage
@@ -33,7 +41,7 @@ class RenderError(Exception):
 
 
 def environment(user_dir: Path | None, tz: ZoneInfo) -> ImmutableSandboxedEnvironment:
-    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders: list[BaseLoader] = [FileSystemLoader(str(user_dir))] if user_dir else []
     loaders += [
         FileSystemLoader(str(BUILTIN_TEMPLATES)),
         PrefixLoader({"builtin": FileSystemLoader(str(BUILTIN_TEMPLATES))}),
@@ -66,7 +74,10 @@ def render_html(
     try:
         return env.get_template(TEMPLATE).render(brief=brief, paper_size=paper_size, for_pdf=for_pdf)
     except TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        # only a syntax error knows where it is
+        where = (
+            f" ({exc.filename}:{exc.lineno})" if isinstance(exc, TemplateSyntaxError) and exc.lineno else ""
+        )
         raise RenderError(f"template error{where}: {exc.message or exc}") from None
 
 

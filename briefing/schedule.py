@@ -76,7 +76,10 @@ def wall_key(dt: datetime) -> str:
 
 def next_fire_times(expr: str, tz: str, start: datetime, count: int) -> list[datetime]:
     """The next `count` distinct fire times after `start`, as the scheduled job sees them."""
-    trig, out, prev, now, seen = trigger(expr, tz), [], None, start, set()
+    trig, now = trigger(expr, tz), start
+    out: list[datetime] = []
+    prev: datetime | None = None
+    seen: set[str] = set()
     while len(out) < count:
         nxt = trig.get_next_fire_time(prev, now)
         if nxt is None:
@@ -102,7 +105,7 @@ def serve_forever(
 ) -> None:
     sched = scheduler or BlockingScheduler(timezone=ZoneInfo(tz))
 
-    last = {"key": None}
+    last: dict[str, str | None] = {"key": None}
 
     def guarded() -> None:
         started = datetime.now(ZoneInfo(tz))

@@ -280,12 +280,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.server.request_read(self.connection)
             if via_query and not post:
                 # Swap the token for an HttpOnly cookie and drop it from the address bar.
+                token = self.server.token
+                assert token is not None  # via_query: token_check matched ?token= against it
                 return self.send(
                     303,
                     b"",
                     headers={
                         "Location": path,
-                        "Set-Cookie": f"{TOKEN_COOKIE}={cookie_value(self.server.token)}; HttpOnly; "
+                        "Set-Cookie": f"{TOKEN_COOKIE}={cookie_value(token)}; HttpOnly; "
                         "SameSite=Strict; Path=/",
                     },
                 )

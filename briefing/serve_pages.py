@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import date as Date
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from .compose import TYPES
@@ -122,7 +123,8 @@ def render_page(config: Config, template: str, **ctx) -> str:
             paper_size=config.paper_size, for_pdf=False, tzname=config.timezone, **ctx
         )
     except Exception as exc:  # jinja2 errors; render.py is the only module importing jinja2
-        where = f" ({getattr(exc, 'filename', None)}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)
+        where = f" ({getattr(exc, 'filename', None)}:{lineno})" if lineno else ""
         raise PageError(500, f"template error{where}: {getattr(exc, 'message', None) or exc}") from None
 
 
@@ -204,8 +206,7 @@ def nav_only(
         "current": path,
         "banner": banner,
     }
-    js = file_for(config, day, "brief.json") if day else None
-    if js is not None:
+    if day and (js := file_for(config, day, "brief.json")) is not None:
         try:
             data = json.loads(js.read_text("utf-8"))
             events = data["events"]
@@ -354,7 +355,7 @@ def sources_page(config: Config) -> str:
             else f"{mins // 1440} days ago"
         )
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in config.sources:
         h = health.get(s.name)
         stale = bool(h and h.last_ok and now - h.last_ok > timedelta(hours=config.window_hours))

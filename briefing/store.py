@@ -286,7 +286,9 @@ class Store:
         cur = self.db.execute(
             "INSERT INTO runs (started, as_of, status) VALUES (?,?, 'running')", (_iso(now), _iso(as_of))
         )
-        return int(cur.lastrowid)
+        rowid = cur.lastrowid
+        assert rowid is not None  # a successful INSERT sets it
+        return rowid
 
     def finish_run(
         self,

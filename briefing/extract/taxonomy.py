@@ -40,15 +40,15 @@ class Entry:
 
     def __init__(self, name: str):
         self.name = name
-        self.place = None  # theater
+        self.place: str | None = None  # theater
         self.capital = False
         self.sea = False
         self.strict = False  # only when written exactly (case-sensitive), e.g. "Hit"
-        self.actor = None  # canonical actor
-        self.parent = None
-        self.akind = None
-        self.home = None
-        self.demonym = None  # state theater of a demonym
+        self.actor: str | None = None  # canonical actor
+        self.parent: str | None = None
+        self.akind: str | None = None
+        self.home: str | None = None
+        self.demonym: str | None = None  # state theater of a demonym
         stripped = name.replace(".", "").replace(" ", "")
         self.acronym = stripped.isupper() and len(stripped) <= 5
         self.lowerok = name[:1].islower()
@@ -66,7 +66,7 @@ class Taxonomy:
         self.theaters: dict[str, str] = {}  # theater → kind
         self.groupings: dict[str, tuple[str, ...]] = {}
         self.index: dict[str, Entry] = {}  # name key → Entry
-        self.actors: dict[str, tuple[str, str, str]] = {}  # canonical → (parent, kind, home)
+        self.actors: dict[str, tuple[str, str, str | None]] = {}  # canonical → (parent, kind, home)
         self.cities: dict[str, str] = {}  # generated gazetteer: key → theater
 
     # -- building -------------------------------------------------------------------------

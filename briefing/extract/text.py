@@ -166,7 +166,7 @@ def tokens(s: str) -> list[Tok]:
     runs on every sentence with a trigger)."""
     out: list[Tok] = []
     new = Tok.__new__
-    prev = None
+    prev: Tok | None = None
     prev_end = -2
     for m in TOKEN.finditer(s):
         a, b = m.span()
@@ -186,6 +186,7 @@ def tokens(s: str) -> list[Tok]:
         t.upper = c.isupper() or c.isdigit()
         t.hyph_next = False
         if a == prev_end + 1 and s[prev_end] == "-":
+            assert prev is not None  # prev_end starts at -2: it is a real end once prev is set
             prev.hyph_next = True
         prev, prev_end = t, b
         out.append(t)

@@ -19,7 +19,7 @@ from .metrics import TYPES, kappa, score
 
 def report(a: dict[str, dict], b: dict[str, dict]) -> dict:
     ids = sorted(set(a) & set(b))
-    out = {"n": len(ids)}
+    out: dict[str, float] = {"n": len(ids)}
     for t in TYPES:
         out[f"kappa_{t}"] = kappa([t in a[i]["types"] for i in ids], [t in b[i]["types"] for i in ids])
     s = score([(a[i], (b[i]["types"], b[i]["theaters"], b[i]["actors"])) for i in ids])

@@ -20,6 +20,7 @@ import math
 import random
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -28,6 +29,7 @@ from ..cluster import words
 from ..compose import stories
 from ..extract.text import clean
 from ..model import Item, StoredItem
+from ..tagging import Event
 from .corpus import CORPUS, link_sha, reserved
 
 PAIRS = CORPUS / "pairs.jsonl"
@@ -96,7 +98,7 @@ def day_reports(data: Path, day: str) -> list[Report]:
     return sorted(out, key=lambda r: r.item.published)
 
 
-def merged_pairs(tagged: list[StoredItem], background: list[StoredItem] = ()) -> set[frozenset[str]]:
+def merged_pairs(tagged: list[StoredItem], background: Sequence[StoredItem] = ()) -> set[frozenset[str]]:
     """Pairs of reports (by uid) that the brief lists under one entry."""
     out = set()
     for e in stories(tagged, list(background)):
@@ -115,8 +117,14 @@ def tag_day(data: Path, day: str, extractor) -> tuple[list[Report], list[StoredI
     ]
     before = (datetime.fromisoformat(day) - timedelta(days=1)).date().isoformat()
     background = [StoredItem(r.item, r.item.published) for r in day_reports(data, before)]
-    keep = [s for s in tagged if s.tagging.events]
-    return [r for r, s in zip(reports, tagged) if s.tagging.events], keep, background
+    keep = [s for s in tagged if _events(s)]
+    return [r for r, s in zip(reports, tagged) if _events(s)], keep, background
+
+
+def _events(s: StoredItem) -> tuple[Event, ...]:
+    """The events of an item tag_day tagged (every one of them has a tagging)."""
+    assert s.tagging is not None
+    return s.tagging.events
 
 
 def _similarity(reports: list[Report]):
@@ -143,7 +151,7 @@ def draw(data: Path, out: Path, days: tuple[str, ...] = (*DEV_DAYS, *TEST_DAYS))
         if day not in FIRST_ROUND:
             # the second round only draws pairs that could be linked (an event of each with the
             # same type and theater): those are the ones the pair scorer learns from
-            keys = {s.item.uid: {(e.type, e.theater) for e in s.tagging.events} for s in tagged}
+            keys = {s.item.uid: {(e.type, e.theater) for e in _events(s)} for s in tagged}
             pairs = [p for p in pairs if keys[p[0].sha] & keys[p[1].sha]]
         strata = {"merged": [p for p in pairs if frozenset((p[0].sha, p[1].sha)) in merged]}
         apart = sorted(
@@ -203,7 +211,7 @@ def evaluate(data: Path, labels: Path = PAIRS) -> dict[str, dict[str, float]]:
         merged_by_day[day] = merged_pairs(tagged, background)
     out = {}
     for split in ("dev", "test"):
-        c = Counter()
+        c: Counter[tuple[str, bool]] = Counter()
         for r in rows:
             if r["split"] != split or r["label"] not in ("same", "different"):
                 continue
@@ -244,8 +252,8 @@ def pair_rows(data: Path, split: str) -> tuple[list[dict[str, float]], list[bool
             a, b = by[r["a"]], by[r["b"]]
             shared = [
                 (ea, eb)
-                for ea in a.tagging.events
-                for eb in b.tagging.events
+                for ea in _events(a)
+                for eb in _events(b)
                 if (ea.type, ea.theater) == (eb.type, eb.theater)
             ]
             if shared:

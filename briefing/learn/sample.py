@@ -72,7 +72,7 @@ def stratum(it: Item) -> str:
 
 
 def draw(items: dict[str, Item], exclude: set[str], seed: int = 12, plans=(PLAN, PLAN2)) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for rnd, PLAN_R in enumerate(plans, 1):
         out += _draw(items, exclude | {r["sha"] for r in out}, random.Random(seed), PLAN_R, rnd)
     out.sort(key=lambda r: r["id"])

@@ -22,6 +22,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 from ..extract.features import TYPES, Features, featurize
 from ..extract.learned import pick, prob
@@ -54,7 +55,7 @@ def _fit(rows: list[list[str]], y: list[int], C: float, balanced: bool = False, 
         C=C, solver="liblinear", max_iter=2000, random_state=0, class_weight="balanced" if balanced else None
     )
     clf.fit(X, np.asarray(y), sample_weight=None if weights is None else np.asarray(weights, dtype=float))
-    names = sorted(vocab, key=vocab.get)
+    names = sorted(vocab, key=vocab.__getitem__)
     w = {n: round(float(c), 4) for n, c in zip(names, clf.coef_[0]) if abs(c) >= 1e-3}
     return {"bias": round(float(clf.intercept_[0]), 4), "w": dict(sorted(w.items()))}
 
@@ -147,7 +148,13 @@ def _apply(probs, th):
 
 def tune(cv, gold) -> tuple[dict, dict]:
     """Thresholds that maximise the cross-validated scores, one decision at a time."""
-    th = {"type": {t: 0.5 for t in TYPES}, "theater": 0.5, "theater_top": 0.2, "actor": 0.5, "actor_top": 0.3}
+    th: dict[str, Any] = {
+        "type": {t: 0.5 for t in TYPES},
+        "theater": 0.5,
+        "theater_top": 0.2,
+        "actor": 0.5,
+        "actor_top": 0.3,
+    }
     grid = [x / 40 for x in range(1, 39)]
     ids = list(cv)
     for t in TYPES:
@@ -222,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if a.written_only:
         train, written = written, []
-    best = None
+    best: tuple[float, float, float, dict, dict] | None = None
     grid = [(1.0, 1.0)] if a.quick else [(C, Cc) for C in CS for Cc in CAND_CS]
     for C, Cc in grid:
         cv = _cv_probs(feats, gold, train, C, Cc, written)
@@ -231,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         report(f"cv C={C} Cc={Cc}", s)
         if best is None or key > best[0]:
             best = (key, C, Cc, th, s)
+    assert best is not None  # the grid is never empty
     _, C, Cc, th, s = best
     report(
         "cv rules only",
