@@ -1,6 +1,7 @@
 """The architecture, asserted (issue 15): every module belongs to a layer, and no module imports
 one from a higher layer. Type-only imports (under `if TYPE_CHECKING:`) do not count: they
 create no dependency at run time."""
+
 from __future__ import annotations
 
 import ast
@@ -11,9 +12,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 # Lowest first. A module may import from its own layer and any layer before it.
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"model", "tagging", "fsutil"}),
-    ("extract", {"extract"}),                       # the extractor package, knowledge as data
+    ("extract", {"extract"}),  # the extractor package, knowledge as data
     ("ingest", {"fetch", "parse", "store"}),
-    ("config", {"config", "schedule"}),             # validation needs the taxonomy and cron parsing
+    ("config", {"config", "schedule"}),  # validation needs the taxonomy and cron parsing
     ("brief", {"cluster", "history", "compose", "coverage"}),
     ("output", {"render", "pdf", "editions", "deliver"}),
     ("job", {"pipeline"}),
@@ -34,8 +35,12 @@ def imports(path: Path) -> list[tuple[str, int]]:
     module = ".".join(path.with_suffix("").relative_to(PACKAGE.parent).parts)
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    type_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                 and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    type_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
     out = []
     for node in ast.walk(tree):
         if id(node) in type_only:
@@ -55,7 +60,9 @@ def imports(path: Path) -> list[tuple[str, int]]:
 
 
 def test_every_module_has_a_layer():
-    modules = {top(".".join(p.with_suffix("").relative_to(PACKAGE.parent).parts)) for p in PACKAGE.rglob("*.py")}
+    modules = {
+        top(".".join(p.with_suffix("").relative_to(PACKAGE.parent).parts)) for p in PACKAGE.rglob("*.py")
+    }
     assert modules <= set(RANK), sorted(modules - set(RANK))
 
 
@@ -66,6 +73,8 @@ def test_no_module_imports_a_higher_layer():
         for target, line in imports(path):
             there = top(target)
             if there in RANK and RANK[there] > RANK[here]:
-                upward.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {target} "
-                              f"({LAYERS[RANK[there]][0]} above {LAYERS[RANK[here]][0]})")
+                upward.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line} imports {target} "
+                    f"({LAYERS[RANK[there]][0]} above {LAYERS[RANK[here]][0]})"
+                )
     assert not upward, "\n".join(upward)
