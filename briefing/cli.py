@@ -16,15 +16,13 @@ def _err(msg: str) -> None:
     print(f"briefing: {msg}", file=sys.stderr)
 
 
-def _as_of(text: str | None, tz) -> datetime | None:
+def _as_of(text: str | None, config) -> datetime | None:
     if text is None:
         return None
     try:
-        dt = datetime.fromisoformat(text)
+        return config.as_of(text)
     except ValueError:
         raise SystemExit(_usage(f"--as-of: not an ISO 8601 time: {text!r}")) from None
-    # A zone-less time means the configured timezone: that is how a desk thinks of 06:00.
-    return dt if dt.tzinfo else dt.replace(tzinfo=tz)
 
 
 def _usage(msg: str) -> int:
@@ -67,7 +65,7 @@ def cmd_run(args) -> int:
     config = load_config(args.config)
     result = run(
         config,
-        as_of=_as_of(args.as_of, config.tz),
+        as_of=_as_of(args.as_of, config),
         out_dir=Path(args.out) if args.out else None,
         send=not args.no_send,
         progress=_progress,
@@ -126,40 +124,39 @@ def cmd_status(args) -> int:
         fmt = "%d %b %H:%M" if local.year == now.astimezone(config.tz).year else "%d %b %Y %H:%M"
         return f"{local.strftime(fmt)} {config.timezone}"
 
-    store = Store(config.db_path)
-    print("Last runs:")
-    for r in store.runs(args.limit):
-        started, as_of = when(r["started"]), when(r["as_of"])
-        counts = ""
-        if r["status"] not in ("running", "failed") and r["sources_ok"] is not None:
-            counts = (
-                f", {_plural(r['sources_ok'], 'source')} ok, {r['sources_failed']} failed; "
-                f"{_plural(r['items_new'], 'new item')}; {_plural(r['events'], 'event')}"
+    with Store(config.db_path) as store:
+        print("Last runs:")
+        for r in store.runs(args.limit):
+            started, as_of = when(r["started"]), when(r["as_of"])
+            counts = ""
+            if r["status"] not in ("running", "failed") and r["sources_ok"] is not None:
+                counts = (
+                    f", {_plural(r['sources_ok'], 'source')} ok, {r['sources_failed']} failed; "
+                    f"{_plural(r['items_new'], 'new item')}; {_plural(r['events'], 'event')}"
+                )
+            print(
+                f"  #{r['id']} {started}"
+                + (f", as of {as_of}" if as_of != started else "")
+                + f": {r['status']}{counts}"
+                + (f" — {r['detail']}" if r["detail"] else "")
             )
-        print(
-            f"  #{r['id']} {started}"
-            + (f", as of {as_of}" if as_of != started else "")
-            + f": {r['status']}{counts}"
-            + (f" — {r['detail']}" if r["detail"] else "")
-        )
-    print("Deliveries:")
-    for d in store.deliveries(limit=args.limit):
-        print(
-            f"  {d['date']} {d['subscriber']} [{d['edition']}]: {d['status']}"
-            f" after {_plural(d['attempts'], 'attempt')}" + (f" — {d['error']}" if d["error"] else "")
-        )
-    failing = [h for h in store.health().values() if h.ok is False]
-    print(f"Failing sources: {len(failing)}")
-    for h in sorted(failing, key=lambda h: h.name):
-        print(
-            f"  {h.name}: {h.error} ({_plural(h.consecutive_failures, 'failure')} in a row"
-            + (f", since {when(h.failing_since)}" if h.failing_since else "")
-            + ")"
-        )
-    nxt = next_fire_times(config.schedule, config.timezone, now.astimezone(config.tz), 1)
-    if nxt:
-        print(f"Next scheduled run: {when(nxt[0])} (cron {config.schedule!r})")
-    store.close()
+        print("Deliveries:")
+        for d in store.deliveries(limit=args.limit):
+            print(
+                f"  {d['date']} {d['subscriber']} [{d['edition']}]: {d['status']}"
+                f" after {_plural(d['attempts'], 'attempt')}" + (f" — {d['error']}" if d["error"] else "")
+            )
+        failing = [h for h in store.health().values() if h.ok is False]
+        print(f"Failing sources: {len(failing)}")
+        for h in sorted(failing, key=lambda h: h.name):
+            print(
+                f"  {h.name}: {h.error} ({_plural(h.consecutive_failures, 'failure')} in a row"
+                + (f", since {when(h.failing_since)}" if h.failing_since else "")
+                + ")"
+            )
+        nxt = next_fire_times(config.schedule, config.timezone, now.astimezone(config.tz), 1)
+        if nxt:
+            print(f"Next scheduled run: {when(nxt[0])} (cron {config.schedule!r})")
     return EXIT_OK
 
 
@@ -240,7 +237,7 @@ def _tag(rest: list[str]) -> int:
                     taxonomy = load_taxonomy(canonical_taxonomy(overrides, load_taxonomy()))
                 except ConfigError as exc:
                     raise ValueError(str(exc)) from None
-            tagcmd._X = Extractor(taxonomy)
+            tagcmd.use(Extractor(taxonomy))
         except (yaml.YAMLError, ValueError, AttributeError) as exc:
             _err(f"{path}: {exc}".splitlines()[0])
             return EXIT_USAGE

@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -254,6 +255,17 @@ class Config(_Frozen):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """Day D in the configured zone, as UTC [start, end): a brief's date is a local date."""
+        start = datetime.combine(day, time.min, tzinfo=self.tz).astimezone(UTC)
+        return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tz).astimezone(UTC)
+
+    def as_of(self, text: str) -> datetime:
+        """An --as-of / ?as_of= time: ISO 8601; without a zone it is the configured one (that
+        is how a desk thinks of 06:00). Raises ValueError."""
+        dt = datetime.fromisoformat(text)
+        return (dt if dt.tzinfo else dt.replace(tzinfo=self.tz)).astimezone(UTC)
 
     @property
     def db_path(self) -> Path:

@@ -7,8 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from datetime import time as dtime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import coverage, extract, history
@@ -79,8 +78,7 @@ def run(
     if problem:
         raise RunError(problem)
     try:
-        with lock(config, lock_wait):
-            store = Store(config.db_path)
+        with lock(config, lock_wait), Store(config.db_path) as store:
             store.close_interrupted_runs(now)  # we hold the lock: no other run is alive
             run_id = store.start_run(as_of, now)
             try:
@@ -105,8 +103,6 @@ def run(
             except BaseException as exc:
                 store.finish_run(run_id, datetime.now(UTC), "failed", detail=str(exc)[:500])
                 raise
-            finally:
-                store.close()
     except LockedError as exc:
         raise RunError(str(exc)) from None
 
@@ -281,40 +277,33 @@ def send_day(
     if unknown:
         raise RunError(f"--to {unknown[0]}: not a subscriber in the configuration")
     out_dir = out_dir or config.output_dir
-    day = datetime.fromisoformat(date).date()
-    start = datetime.combine(day, dtime.min, tzinfo=config.tz).astimezone(UTC)
+    bounds = config.day_bounds(datetime.fromisoformat(date).date())
     try:
-        with lock(config):
-            store = Store(config.db_path)
-            try:
-                last = store.last_ok_run((start, start + timedelta(days=1)))
-                if last is None:
-                    raise RunError(
-                        f"no successful run for {date} in the store; run `briefing run "
-                        f"--as-of {date}T06:00` first"
-                    )
-                as_of = datetime.fromisoformat(last["as_of"])
-                if resend_uncertain:
-                    only = (only or set()) | {
-                        d["subscriber"]
-                        for d in store.deliveries(date)
-                        if d["status"] in ("uncertain", "sending")
-                    }
-                    if not only:
-                        raise RunError(f"no uncertain delivery on {date}")
-                return produce(
-                    config,
-                    store,
-                    as_of=as_of,
-                    now=datetime.now(UTC),
-                    out_dir=out_dir,
-                    send=True,
-                    resend=resend,
-                    only=only,
-                    archive=False,
-                    progress=progress,
+        with lock(config), Store(config.db_path) as store:
+            last = store.last_ok_run(bounds)
+            if last is None:
+                raise RunError(
+                    f"no successful run for {date} in the store; run `briefing run "
+                    f"--as-of {date}T06:00` first"
                 )
-            finally:
-                store.close()
+            as_of = datetime.fromisoformat(last["as_of"])
+            if resend_uncertain:
+                only = (only or set()) | {
+                    d["subscriber"] for d in store.deliveries(date) if d["status"] in ("uncertain", "sending")
+                }
+                if not only:
+                    raise RunError(f"no uncertain delivery on {date}")
+            return produce(
+                config,
+                store,
+                as_of=as_of,
+                now=datetime.now(UTC),
+                out_dir=out_dir,
+                send=True,
+                resend=resend,
+                only=only,
+                archive=False,
+                progress=progress,
+            )
     except LockedError as exc:
         raise RunError(str(exc)) from None

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -454,12 +454,11 @@ class Handler(BaseHTTPRequestHandler):
         if not text:
             return None
         try:
-            dt = datetime.fromisoformat(text)
+            if not _in_range(datetime.fromisoformat(text).date().isoformat()):
+                raise PageError(400, f"as_of must be between the years {MIN_YEAR} and {MAX_YEAR}.")
+            return self.server.config.as_of(text)
         except ValueError:
             raise PageError(400, "as_of must be an ISO 8601 time such as 2026-03-10T06:00.") from None
-        if not _in_range(dt.date().isoformat()):
-            raise PageError(400, f"as_of must be between the years {MIN_YEAR} and {MAX_YEAR}.")
-        return (dt if dt.tzinfo else dt.replace(tzinfo=self.server.config.tz)).astimezone(UTC)
 
     def post(self, path: str) -> None:
         if path != "/fetch":

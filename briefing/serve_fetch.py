@@ -55,11 +55,8 @@ class FetchJob:
                 self.state["messages"].append(msg)
 
         try:
-            store = open_store(self.config)
-            try:
+            with open_store(self.config) as store:
                 ok, failed, new = fetch_and_store(self.config, store, now, self.transport, progress)
-            finally:
-                store.close()
             result = {"status": "done", "ok": ok, "failed": failed, "new": new}
         except Exception as exc:  # shown on the progress page; the server keeps running
             result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}

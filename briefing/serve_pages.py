@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import date as Date
-from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -265,11 +264,8 @@ def open_store(config: Config) -> Store:
 
 def live_brief(config: Config, as_of: datetime | None = None) -> Brief:
     now = datetime.now(UTC)
-    store = open_store(config)
-    try:
+    with open_store(config) as store:
         return build_brief(config, store, as_of or now, now)
-    finally:
-        store.close()
 
 
 def day_bounds(config: Config, day: str) -> tuple[datetime, datetime]:
@@ -277,22 +273,18 @@ def day_bounds(config: Config, day: str) -> tuple[datetime, datetime]:
         d = Date.fromisoformat(day)
     except ValueError:
         raise PageError(404, f"{day} is not a date") from None
-    start = datetime.combine(d, dtime.min, tzinfo=config.tz).astimezone(UTC)
-    return start, start + timedelta(days=1)
+    return config.day_bounds(d)
 
 
 def archived_brief(config: Config, day: str) -> Brief | None:
     """Recompose day D from the store, as of its last successful run (as `briefing send` does)."""
     bounds = day_bounds(config, day)
-    store = open_store(config)
-    try:
+    with open_store(config) as store:
         last = store.last_ok_run(bounds)
         if last is None:
             return None
         as_of = datetime.fromisoformat(last["as_of"])
         return build_brief(config, store, as_of, datetime.now(UTC))
-    finally:
-        store.close()
 
 
 def written_days(config: Config) -> list[str]:
@@ -322,24 +314,18 @@ def archive_days(config: Config, limit: int = 400) -> list[dict]:
                 files = [n for n in ("brief.html", "brief.pdf", "brief.json") if file_for(config, p.name, n)]
                 if files:
                     days[p.name] = {"date": p.name, "files": files, "stored": False}
-    store = open_store(config)
-    try:
+    with open_store(config) as store:
         for r in store.runs(limit):
             if r["status"] == "ok":
                 d = datetime.fromisoformat(r["as_of"]).astimezone(config.tz).date().isoformat()
                 days.setdefault(d, {"date": d, "files": [], "stored": True})["stored"] = True
-    finally:
-        store.close()
     return sorted(days.values(), key=lambda d: d["date"], reverse=True)
 
 
 def sources_page(config: Config) -> str:
     now = datetime.now(UTC)
-    store = open_store(config)
-    try:
+    with open_store(config) as store:
         health, runs = store.health(), store.runs(10)
-    finally:
-        store.close()
 
     def ago(dt: datetime | None) -> str:
         if dt is None:

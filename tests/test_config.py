@@ -155,3 +155,17 @@ def test_subscriber_groupings_expand_to_theaters():
     )
     sub = cfg.subscribers[0]
     assert sub.theaters == ("Israel", "Lebanon", "Syria", "Gaza") and sub.label == "Levant, Gaza"
+
+
+def test_a_day_and_an_as_of_are_read_in_the_configured_zone():
+    from datetime import UTC, date, datetime
+
+    from briefing.config import parse_config
+
+    c = parse_config(
+        {"timezone": "Europe/London", "sources": [{"name": "A", "url": "http://a.example/x"}]}, Path(".")
+    )
+    start, end = c.day_bounds(date(2026, 3, 29))  # the clocks go forward: a 23-hour day
+    assert start == datetime(2026, 3, 29, 0, tzinfo=UTC) and end == datetime(2026, 3, 29, 23, tzinfo=UTC)
+    assert c.as_of("2026-07-01T06:00") == datetime(2026, 7, 1, 5, tzinfo=UTC)  # BST, no zone given
+    assert c.as_of("2026-07-01T06:00+00:00") == datetime(2026, 7, 1, 6, tzinfo=UTC)

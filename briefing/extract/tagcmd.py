@@ -19,6 +19,12 @@ _BIG_BYTES = 1_000_000  # …unless the lines are long (whole articles, run-on s
 _X = None
 
 
+def use(extractor) -> None:
+    """Tag with this extractor (built with a config's taxonomy overrides) instead of the default."""
+    global _X
+    _X = extractor
+
+
 def _extractor():
     global _X
     if _X is None:
