@@ -35,7 +35,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+_LOG_JSON = False  # --log-json: progress goes to the log as JSON lines, for cron and collectors
+
+
 def _progress(msg: str) -> None:
+    if _LOG_JSON:
+        import logging
+
+        logging.getLogger("briefing.progress").info(msg)
+        return
     print(f"  {msg}", file=sys.stderr, flush=True)
 
 
@@ -164,11 +172,11 @@ def cmd_schedule(args) -> int:
     import logging
 
     from .config import load_config
+    from .logsetup import setup
     from .pipeline import run
     from .schedule import serve_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own line per run is enough
+    setup(args.verbose, args.log_json, logging.INFO)  # a long-running job: its runs are logged
     config = load_config(args.config)
     log = logging.getLogger("briefing.run")
 
@@ -262,6 +270,17 @@ def parser() -> argparse.ArgumentParser:
             default="feeds.yaml",
             metavar="FILE",
             help="configuration file (default: ./feeds.yaml)",
+        )
+        sp.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="log detail to stderr: each feed, each delivery (default: off)",
+        )
+        sp.add_argument(
+            "--log-json",
+            action="store_true",
+            help="log as JSON lines on stderr, progress included, for cron (default: off)",
         )
         sp.set_defaults(func=func)
         return sp
@@ -386,16 +405,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["tag"]:
         return _tag(argv[1:])
     args = parser().parse_args(argv)
-    from .config import ConfigError
-    from .pipeline import RunError
-    from .render import RenderError
+    from .errors import BriefingError
     from .store import STORE_ERRORS
 
+    global _LOG_JSON
+    from .logsetup import setup
+
+    _LOG_JSON = setup(args.verbose, args.log_json)
     try:
         return args.func(args)
-    except (ConfigError, RunError, RenderError) as exc:
+    except BriefingError as exc:
         _err(str(exc))
-        return EXIT_USAGE
+        return exc.exit_code
     except STORE_ERRORS as exc:
         # a full disk, a read-only mount, a file we may not write: the same one line, exit 2
         _err(

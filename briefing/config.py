@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .errors import BriefingError
 from .model import Source
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-class ConfigError(Exception):
+class ConfigError(BriefingError):
     """A user mistake in the configuration: the CLI prints it as one line and exits 2."""
 
 

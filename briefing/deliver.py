@@ -13,6 +13,7 @@ List-Unsubscribe come from the configuration (title, From address).
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
 import smtplib
@@ -32,9 +33,12 @@ from . import coverage
 from .compose import tier
 from .config import Config, SmtpConfig, Subscriber
 from .editions import edition_of, file_slug
+from .errors import BriefingError
 from .fsutil import write_atomic
 from .model import Brief, Entry
 from .store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,15 @@ class Delivery:
         return self.status in ("sent", "skipped")
 
 
-class TemporaryFailure(Exception):
+class TemporaryFailure(BriefingError):
     """Worth retrying: 4xx replies, dropped connections, timeouts."""
 
 
-class PermanentFailure(Exception):
+class PermanentFailure(BriefingError):
     """Not worth retrying: 5xx replies, bad credentials."""
 
 
-class UncertainFailure(Exception):
+class UncertainFailure(BriefingError):
     """The message went out whole and the connection dropped before the server answered: it may
     have been stored and delivered. Retrying could send it twice."""
 
@@ -579,6 +583,15 @@ def deliver(
                         sleep(backoff * 2**attempt)
             status = status or ("failed" if error else "sent")
             store.mark_delivery(date, sub.email, key, status, _now(), error=error, channel=where)
+            log.info(  # the run's progress line tells people; this is for -v and --log-json
+                "%s %s [%s]: %s after %d attempt(s)%s",
+                date,
+                sub.email,
+                key,
+                status,
+                attempts,
+                f": {error}" if error else "",
+            )
             results.append(Delivery(sub.email, key, status, where, error, attempts))
     finally:
         transport.close()

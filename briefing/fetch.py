@@ -19,6 +19,7 @@ import concurrent.futures
 import dataclasses
 import errno
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -30,7 +31,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from .errors import BriefingError
 from .model import Fetched, Source, Validators
+
+log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; briefing/0.1; daily security brief; feed reader)"
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -50,7 +54,7 @@ class FetchSettings:
     user_agent: str = DEFAULT_USER_AGENT
 
 
-class FeedError(Exception):
+class FeedError(BriefingError):
     """A per-feed failure whose message is already the one line the user sees."""
 
 
@@ -127,6 +131,13 @@ async def _fetch_one(
     start = time.monotonic()
     try:
         result = await asyncio.wait_for(_get(client, source, old, settings), settings.deadline)
+        log.debug(
+            "%s: HTTP %s, %d bytes in %.1f s",
+            source.name,
+            result.status,
+            len(result.body),
+            time.monotonic() - start,
+        )
         return dataclasses.replace(result, elapsed=time.monotonic() - start)
     except FeedError as exc:
         error = str(exc)
@@ -134,6 +145,7 @@ async def _fetch_one(
         error = f"timed out after {settings.deadline:g} s (overall deadline)"
     except Exception as exc:  # noqa: BLE001 - a per-feed bug must not sink the whole run
         error = f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+    log.info("%s: %s", source.name, error)  # the run summary lists it for people already
     return Fetched(source=source, ok=False, error=error, validators=old, elapsed=time.monotonic() - start)
 
 

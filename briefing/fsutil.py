@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import BriefingError
+
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,7 +39,7 @@ def check_writable(folder: Path) -> str | None:
         return f"output folder {folder} is not writable: {exc.strerror or exc}"
 
 
-class LockedError(Exception):
+class LockedError(BriefingError):
     """Another run holds the lock."""
 
 

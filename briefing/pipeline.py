@@ -15,6 +15,7 @@ from .compose import compose, window
 from .config import Config
 from .deliver import Delivery, deliver
 from .editions import edition_of, filter_brief
+from .errors import BriefingError
 from .fetch import FetchSettings, fetch_all
 from .fsutil import LockedError, RunLock, check_writable, write_atomic
 from .model import Brief
@@ -29,7 +30,7 @@ Progress = Callable[[str], None]
 NO_SOURCES = "no sources"  # a run's status when every source failed
 
 
-class RunError(Exception):
+class RunError(BriefingError):
     """A whole-run problem (unwritable output, another run in progress): one line, exit 2."""
 
 

@@ -27,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import coverage
 from .compose import SEVERITY_NOTE, tier
+from .errors import BriefingError
 from .model import Brief, Entry
 from .parse import safe_url
 
@@ -36,7 +37,7 @@ STATIC_DIR = BUILTIN_TEMPLATES / "static"
 TEMPLATE = "brief.html.j2"
 
 
-class RenderError(Exception):
+class RenderError(BriefingError):
     """A template is broken: a whole-run problem."""
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from .compose import TYPES
 from .config import Config
 from .editions import Edition, filter_brief
+from .errors import BriefingError
 from .model import Brief, TheaterSection
 from .pipeline import build_brief
 from .render import environment
@@ -45,7 +46,7 @@ def in_range(day: str) -> bool:
         return False
 
 
-class PageError(Exception):
+class PageError(BriefingError):
     """A page cannot be produced: (HTTP status, one-line message shown to the reader)."""
 
     def __init__(self, status: int, message: str):

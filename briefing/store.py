@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .model import Event, Fetched, Item, ParsedFeed, SourceHealth, StoredItem, Tagging, Validators
+
+log = logging.getLogger(__name__)
 
 # Each entry migrates the schema from version i to i+1; never edit a shipped entry, append.
 MIGRATIONS: list[str] = [
@@ -147,6 +150,7 @@ class Store:
         for i in range(version, len(MIGRATIONS)):
             # executescript commits first; the explicit BEGIN makes each migration atomic.
             self.db.executescript(f"BEGIN; {MIGRATIONS[i]}; PRAGMA user_version = {i + 1}; COMMIT;")
+            log.info("%s: store migrated to version %d", self.path, i + 1)
 
     # -- sources ----------------------------------------------------------------------------
     def validators(self) -> dict[str, Validators]:

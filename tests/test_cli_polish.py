@@ -294,3 +294,37 @@ def test_status_shows_local_times_and_counts_in_plain_english(tmp_path, feed_ser
     assert cli("run", "--no-send", "-c", str(cfg)).returncode == 0
     out = cli("status", "-c", str(cfg)).stdout
     assert "(2 failures in a row, since " in out, out
+
+
+def test_log_json_writes_one_json_object_a_line_for_cron(tmp_path, feed_server):
+    import json as _json
+
+    feed_server.add("/a.xml", b"gone", status=404, content_type="text/plain")
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text(
+        f"output_dir: {tmp_path / 'out'}\nsources:\n  - {{name: Wire A, url: '{feed_server.url('/a.xml')}'}}\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg), "--no-send", "--log-json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    records = [_json.loads(line) for line in p.stderr.splitlines() if line.startswith("{")]
+    messages = [r["message"] for r in records]
+    assert any(m.startswith("fetch: 0 sources ok, 1 failed") for m in messages)  # progress, as JSON
+    assert any("Wire A" in m and "404" in m for m in messages)  # the fetch log
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert not [line for line in p.stderr.splitlines() if line.startswith("  fetch:")]  # not twice
+
+
+def test_a_briefing_error_is_one_line_with_its_exit_code(tmp_path):
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text("sources: []\nwindow_hour: 3\n")
+    p = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", "run", "-c", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr

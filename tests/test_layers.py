@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 
 # Lowest first. A module may import from its own layer and any layer before it.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"model", "tagging", "fsutil"}),
+    ("base", {"model", "tagging", "fsutil", "errors"}),
     ("extract", {"extract"}),  # the extractor package, knowledge as data
     ("ingest", {"fetch", "parse", "store"}),
     ("config", {"config", "schedule"}),  # validation needs the taxonomy and cron parsing
@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("output", {"render", "pdf", "editions", "deliver"}),
     ("job", {"pipeline"}),
     ("web", {"serve", "serve_pages", "serve_fetch", "serve_security"}),
-    ("commands", {"check", "demo", "cli", "learn", "__init__", "__main__"}),
+    ("commands", {"check", "demo", "cli", "logsetup", "learn", "__init__", "__main__"}),
 ]
 RANK = {name: i for i, (_layer, names) in enumerate(LAYERS) for name in names}
 
