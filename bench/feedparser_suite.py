@@ -27,8 +27,8 @@ NOW = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
 
 def check(path: Path, root: Path) -> tuple[str, str]:
     """Parse one file; return (outcome, detail). Runs in the worker."""
+    from briefing.ingest.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
     from briefing.model import Fetched, Source
-    from briefing.parse import MAX_SUMMARY, MAX_TITLE, parse_feed
 
     rel = path.relative_to(root).as_posix()
     url = f"http://feeds.example.test/{rel}"

@@ -78,9 +78,9 @@ OURS = r"""
 import json, resource, sys, time
 t0 = time.monotonic()
 from datetime import datetime, timezone
-from briefing.fetch import FetchSettings, fetch_all
+from briefing.ingest.fetch import FetchSettings, fetch_all
 from briefing.model import Source
-from briefing.parse import parse_feed
+from briefing.ingest.parse import parse_feed
 port, feeds, kw = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 sources = [Source(f"Feed {i}", f"http://127.0.0.1:{port}/{i}.xml") for i in range(feeds)]
 t = time.monotonic()

@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 t0 = time.perf_counter()
 from briefing.model import Brief, Entry, SourceRef, SourceStatus, TheaterSection, Trend
-from briefing.render import render_html
-from briefing.pdf import render_pdf
+from briefing.output.render import render_html
+from briefing.output.pdf import render_pdf
 end = datetime(2026, 6, 1, 5, tzinfo=timezone.utc)
 theaters = ["Gaza", "Israel", "Lebanon", "Syria", "Iraq", "Yemen", "Red Sea", "Ukraine", "Russia", "Iran"]
 types = ["incident", "threat", "deployment"]

@@ -191,8 +191,8 @@ def record_rate(db: Path, as_of: datetime, n: int = 200) -> tuple[float, float, 
 
 # -- phase: compose (child) ----------------------------------------------------------------------
 def compose_child(db: Path, as_of: datetime, folder: Path) -> dict:
-    from briefing.compose import window
-    from briefing.history import DAYS as HISTORY_DAYS
+    from briefing.brief.compose import window
+    from briefing.brief.history import DAYS as HISTORY_DAYS
     from briefing.pipeline import build_brief
     from briefing.store import Store, _iso
 

@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from briefing.check import sample_brief  # noqa: E402
+from briefing.brief.editions import edition_of, filter_brief  # noqa: E402
+from briefing.commands.check import sample_brief  # noqa: E402
 from briefing.config import parse_config  # noqa: E402
-from briefing.deliver import build_message, deliver  # noqa: E402
-from briefing.editions import edition_of, filter_brief  # noqa: E402
+from briefing.output.deliver import build_message, deliver  # noqa: E402
 from briefing.pipeline import render_all  # noqa: E402
 from briefing.store import Store  # noqa: E402
 

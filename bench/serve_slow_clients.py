@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.config import parse_config  # noqa: E402
-from briefing.serve import make_server  # noqa: E402
+from briefing.web.app import make_server  # noqa: E402
 
 TOKEN = "bench-token-0123456789abcdef"
 

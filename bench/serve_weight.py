@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefing.config import parse_config  # noqa: E402
 from briefing.model import Fetched, Item, ParsedFeed, Source  # noqa: E402
-from briefing.serve import make_server  # noqa: E402
 from briefing.store import Store  # noqa: E402
+from briefing.web.app import make_server  # noqa: E402
 
 # Invented wording only. Many shapes, objects and made-up village names so that the clusterer
 # (same type + theater + similar words → one entry) keeps most reports apart.
@@ -195,7 +195,7 @@ def main() -> int:
     first, _ = ttfb(port, "/")  # tags every item once (the extractor's cost)
     print(f"first request (tags {args.items} items): {time.perf_counter() - t:.2f} s")
 
-    from briefing.serve_pages import live_brief  # entry count of what the page shows
+    from briefing.web.pages import live_brief  # entry count of what the page shows
 
     entries = len(live_brief(config).entries)
     print(f"brief: {entries} entries from {args.items} invented reports\n")

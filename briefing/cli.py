@@ -58,7 +58,7 @@ def _summary(result, started: float) -> None:
     )
     for s in failed:
         print(f"  source failed: {s.name}: {s.error}", file=sys.stderr)
-    from .coverage import note
+    from .brief.coverage import note
 
     if note(b):
         print(f"  {note(b)}", file=sys.stderr)
@@ -83,7 +83,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import run_demo
+    from .commands.demo import run_demo
 
     started = time.monotonic()
     result = run_demo(args.config, out_dir=Path(args.out) if args.out else None, progress=_progress)
@@ -171,8 +171,8 @@ def cmd_status(args) -> int:
 def cmd_schedule(args) -> int:
     import logging
 
+    from .commands.logsetup import setup
     from .config import load_config
-    from .logsetup import setup
     from .pipeline import run
     from .schedule import serve_forever
 
@@ -196,14 +196,14 @@ def cmd_schedule(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from .web.app import serve
 
     serve(args.config, args.host, args.port, token_env=args.token_env, say=_err)
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
-    from .check import check
+    from .commands.check import check
 
     problems = check(args.config, progress=_progress)
     for p in problems:
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     from .store import STORE_ERRORS
 
     global _LOG_JSON
-    from .logsetup import setup
+    from .commands.logsetup import setup
 
     _LOG_JSON = setup(args.verbose, args.log_json)
     try:

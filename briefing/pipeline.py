@@ -10,18 +10,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import coverage, extract, history
-from .compose import compose, window
+from . import extract
+from .brief import coverage, history
+from .brief.compose import compose, window
+from .brief.editions import edition_of, filter_brief
 from .config import Config
-from .deliver import Delivery, deliver
-from .editions import edition_of, filter_brief
 from .errors import BriefingError
-from .fetch import FetchSettings, fetch_all
 from .fsutil import LockedError, RunLock, check_writable, write_atomic
+from .ingest.fetch import FetchSettings, fetch_all
+from .ingest.parse import parse_feed
 from .model import Brief
-from .parse import parse_feed
-from .pdf import render_pdf
-from .render import brief_json, render_html
+from .output.deliver import Delivery, deliver
+from .output.pdf import render_pdf
+from .output.render import brief_json, render_html
 from .store import Store
 
 Progress = Callable[[str], None]

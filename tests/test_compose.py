@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from briefing import history as hist
-from briefing.compose import compose, severity
+from briefing.brief import history as hist
+from briefing.brief.compose import compose, severity
 from briefing.model import Event, Item, SourceHealth, StoredItem, Tagging
 
 AS_OF = datetime(2026, 5, 20, 6, 0, tzinfo=UTC)
@@ -299,7 +299,7 @@ def test_entry_lines_stand_alone():
 
 
 def test_theaters_at_a_glance_lists_every_active_theater_and_severity_has_tiers():
-    from briefing.compose import tier
+    from briefing.brief.compose import tier
 
     places = [f"Theater {chr(65 + i)}" for i in range(20)]
     items = [
@@ -342,7 +342,7 @@ def test_a_roundup_corroborates_an_entry_but_is_not_one():
 
 
 def test_every_roundup_pattern_matches_its_example_and_news_is_not_a_roundup():
-    from briefing.cluster import is_roundup, roundup_patterns
+    from briefing.brief.cluster import is_roundup, roundup_patterns
     from briefing.model import Item as I
 
     rows = roundup_patterns()
@@ -395,7 +395,7 @@ def test_takeaways_are_different_happenings_even_when_entries_were_kept_apart():
 
 
 def test_a_cumulative_toll_is_context_not_the_days_casualties():
-    from briefing.cluster import CUMULATIVE_FILE, cumulative_toll, roundup_patterns
+    from briefing.brief.cluster import CUMULATIVE_FILE, cumulative_toll, roundup_patterns
 
     for _pattern, example in roundup_patterns(CUMULATIVE_FILE):
         assert cumulative_toll(example), example

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from briefing.compose import compose
+from briefing.brief.compose import compose
 from briefing.config import parse_config
 from briefing.model import SourceHealth
 from briefing.pipeline import run

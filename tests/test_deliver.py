@@ -208,7 +208,7 @@ def test_a_password_is_only_sent_over_tls_unless_the_config_says_otherwise(tmp_p
 
 
 def test_check_reports_unset_credential_variables(tmp_path, monkeypatch):
-    from briefing.check import check
+    from briefing.commands.check import check
 
     cfg = tmp_path / "feeds.yaml"
     cfg.write_text(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.commands.demo import run_demo
 from briefing.config import load_config
-from briefing.demo import run_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEFING = Path(sys.executable).parent / "briefing"  # the console script beside this python

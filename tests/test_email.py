@@ -24,9 +24,9 @@ from builders import ago, rss
 from feedserver import FeedServer
 from pypdf import PdfReader
 
+from briefing.brief.editions import Edition, edition_of
 from briefing.config import parse_config
-from briefing.deliver import list_headers
-from briefing.editions import Edition, edition_of
+from briefing.output.deliver import list_headers
 from briefing.pipeline import run
 
 NOW = datetime(2026, 3, 10, 5, 30, tzinfo=UTC)
@@ -329,8 +329,8 @@ def test_html_part_renders_styled_in_chromium(mails, chrome, tmp_path, who):
 
 
 def test_the_all_sources_failed_notice_carries_the_list_headers_too():
-    from briefing.deliver import build_message
     from briefing.model import Brief, Coverage, SourceStatus
+    from briefing.output.deliver import build_message
 
     config = parse_config(
         {

@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from briefing.fetch import FetchSettings, fetch_all
+from briefing.ingest.fetch import FetchSettings, fetch_all
 from briefing.model import Source, Validators
 
 RSS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from briefing import history
+from briefing.brief import history
 from briefing.model import Event, Fetched, Item, ParsedFeed, Source, Tagging
 from briefing.store import Store
 

@@ -13,19 +13,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"model", "tagging", "fsutil", "errors"}),
     ("extract", {"extract"}),  # the extractor package, knowledge as data
-    ("ingest", {"fetch", "parse", "store"}),
+    ("ingest", {"ingest", "store"}),  # fetch and parse; the SQLite store
     ("config", {"config", "schedule"}),  # validation needs the taxonomy and cron parsing
-    ("brief", {"cluster", "history", "compose", "coverage"}),
-    ("output", {"render", "pdf", "editions", "deliver"}),
+    ("brief", {"brief"}),  # stories, history, composition, coverage, editions
+    ("output", {"output"}),  # render, PDF, delivery, templates
     ("job", {"pipeline"}),
-    ("web", {"serve", "serve_pages", "serve_fetch", "serve_security"}),
-    ("commands", {"check", "demo", "cli", "logsetup", "learn", "__init__", "__main__"}),
+    ("web", {"web"}),  # the preview
+    ("commands", {"commands", "cli", "learn", "__init__", "__main__"}),
 ]
 RANK = {name: i for i, (_layer, names) in enumerate(LAYERS) for name in names}
 
 
 def top(module: str) -> str:
-    """briefing.extract.places → extract; briefing.serve → serve."""
+    """briefing.extract.places → extract; briefing.web.app → serve."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "__init__"
 

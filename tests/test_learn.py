@@ -81,7 +81,7 @@ def test_story_pairs_hold_ids_and_labels_and_keep_their_days_apart():
 def test_the_merge_model_scores_the_features_the_clusterer_computes():
     from datetime import datetime
 
-    from briefing.cluster import MODEL, Context
+    from briefing.brief.cluster import MODEL, Context
     from briefing.model import Event, Item
 
     t = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.fetch import FetchSettings, fetch_all
+from briefing.ingest.fetch import FetchSettings, fetch_all
+from briefing.ingest.parse import MAX_ITEMS, clean_text, parse_feed, safe_url
 from briefing.model import Fetched, Source
-from briefing.parse import MAX_ITEMS, clean_text, parse_feed, safe_url
 
 NOW = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
 SETTINGS = FetchSettings(connect_timeout=1, read_timeout=2, deadline=5)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import yaml
 from pypdf import PdfReader
 
-from briefing.check import sample_brief
+from briefing.commands.check import sample_brief
 from briefing.model import SourceRef
-from briefing.pdf import render_pdf
-from briefing.render import render_html
+from briefing.output.pdf import render_pdf
+from briefing.output.render import render_html
 
 TZ = ZoneInfo("Europe/London")
 

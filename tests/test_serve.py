@@ -18,7 +18,7 @@ import pytest
 from briefing.config import Config, parse_config
 from briefing.fsutil import LockedError
 from briefing.pipeline import lock, run
-from briefing.serve import make_server
+from briefing.web.app import make_server
 
 try:
     from .builders import ago, atom, rss
@@ -585,7 +585,7 @@ def test_template_edits_show_on_reload(world, tmp_path):
 
 def test_exposure_warning_and_token_env(world, monkeypatch, tmp_path):
     from briefing.config import ConfigError
-    from briefing.serve import exposure_warning, serve
+    from briefing.web.app import exposure_warning, serve
 
     assert exposure_warning("127.0.0.1", None) is None and exposure_warning("::1", None) is None
     loud = exposure_warning("0.0.0.0", None)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.commands.demo import run_demo
 from briefing.config import load_config
-from briefing.demo import run_demo
 
 try:
     from .test_serve import build_world, start

@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cluster import words
-from ..compose import stories
+from ..brief.cluster import words
+from ..brief.compose import stories
 from ..extract.text import clean
 from ..model import Item, StoredItem
 from ..tagging import Event
@@ -237,7 +237,7 @@ MAX_FALSE_LINKS = 0.01
 def pair_rows(data: Path, split: str) -> tuple[list[dict[str, float]], list[bool]]:
     """The pair scorer's features for the labelled pairs of `split` that could be linked at all
     (an event of each with the same type and theater), computed exactly as `cluster` does."""
-    from ..cluster import Context
+    from ..brief.cluster import Context
     from ..extract import Extractor
 
     rows = [json.loads(line) for line in PAIRS.open(encoding="utf-8") if line.strip()]
@@ -266,14 +266,14 @@ def train(data: Path) -> dict:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from ..cluster import MODEL_FILE, link_probability
+    from ..brief.cluster import MODEL_FILE, link_probability
 
     feats, ys = pair_rows(data, "dev")
     names = list(feats[0])
     X, y = np.array([[f[k] for k in names] for f in feats]), np.array(ys)
     lr = LogisticRegression(C=3.0, max_iter=3000).fit(X, y)  # C by 5-fold CV on the dev pairs
     model = {
-        "about": "pair scorer for merging reports (briefing/cluster.py); trained by "
+        "about": "pair scorer for merging reports (briefing/brief/cluster.py); trained by "
         "`python -m briefing.learn.pairs train` on the dev days of corpus/pairs.jsonl",
         "intercept": round(float(lr.intercept_[0]), 4),
         "weights": {k: round(float(w), 4) for k, w in zip(names, lr.coef_[0])},

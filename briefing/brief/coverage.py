@@ -3,7 +3,7 @@ the console. A run where feeds failed must not read like a quiet day (issue 13).
 
 from __future__ import annotations
 
-from .model import Brief
+from ..model import Brief
 
 # Past these, the email subject carries the warning too (the banner always shows).
 LOUD_SHARE = 0.10  # of the usual reports missing

@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-from .config import ConfigError, load_config
-from .model import Brief, Coverage, Entry, SourceRef, SourceStatus, TheaterSection, Trend
-from .pipeline import Progress
+from ..config import ConfigError, load_config
+from ..model import Brief, Coverage, Entry, SourceRef, SourceStatus, TheaterSection, Trend
+from ..pipeline import Progress
 
 
 def sample_brief(title: str, tz_name: str, classification: str | None) -> Brief:
@@ -85,8 +85,8 @@ def check(config_path: str, progress: Progress = lambda _m: None) -> list[str]:
         for key, name in (("username_env", smtp.username_env), ("password_env", smtp.password_env)):
             if not os.environ.get(name or ""):
                 problems.append(f"delivery.smtp.{key}: environment variable {name} is not set")
-    from .pdf import render_pdf
-    from .render import RenderError, render_html
+    from ..output.pdf import render_pdf
+    from ..output.render import RenderError, render_html
 
     brief = sample_brief(config.title, config.timezone, config.classification)
     try:

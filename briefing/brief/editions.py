@@ -13,8 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from .config import Subscriber
-from .model import Brief, Entry, TheaterSection
+from ..config import Subscriber
+from ..model import Brief, Entry, TheaterSection
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from .model import Event, Item, SourceRef
+from ..model import Event, Item, SourceRef
 
-ROUNDUPS_FILE = Path(__file__).with_name("extract") / "roundups.tsv"
-MODEL_FILE = Path(__file__).with_name("extract") / "merge_model.json"
+# Knowledge kept beside the extractor's: the day summaries' cache is keyed on that folder, so a
+# new merge model or pattern recomputes them (pipeline.tagger_version)
+ROUNDUPS_FILE = Path(__file__).resolve().parent.parent / "extract" / "roundups.tsv"
+MODEL_FILE = ROUNDUPS_FILE.with_name("merge_model.json")
 
 MAX_GAP = timedelta(hours=18)
 _STOP = frozenset(
@@ -147,7 +149,8 @@ class Context:
             return ""
         counts = Counter(w for it in reports for w in self.bags[id(it)])
         shared = sorted(
-            (w for w, n in counts.items() if n >= 2 and not w.isdigit()), key=lambda w: -self.idf.get(w, 1.0)
+            (w for w, n in counts.items() if n >= 2 and not w.isdigit()),
+            key=lambda w: (-self.idf.get(w, 1.0), w),  # ties alphabetically: the same text every run
         )[:4]
         name_counts = Counter(n for it in reports for n in self.names[id(it)])
         names_ = sorted(n for n, k in name_counts.items() if k >= 2)[:3]

@@ -25,11 +25,11 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import coverage
-from .compose import SEVERITY_NOTE, tier
-from .errors import BriefingError
-from .model import Brief, Entry
-from .parse import safe_url
+from ..brief import coverage
+from ..brief.compose import SEVERITY_NOTE, tier
+from ..errors import BriefingError
+from ..model import Brief, Entry
+from ..ingest.parse import safe_url
 
 # Inside the package (package data), so that an installed wheel finds them too.
 BUILTIN_TEMPLATES = Path(str(files(__package__) / "templates"))

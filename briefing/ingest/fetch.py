@@ -31,8 +31,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .errors import BriefingError
-from .model import Fetched, Source, Validators
+from ..errors import BriefingError
+from ..model import Fetched, Source, Validators
 
 log = logging.getLogger(__name__)
 

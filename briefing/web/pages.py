@@ -1,7 +1,7 @@
 """Pages of the preview server: compose/filter briefs and render them with the brief's own
 templates (plus a screen wrapper), the archive, source health and fetch progress.
 
-Nothing here speaks HTTP; `serve.py` maps requests to these functions. Jinja is reached only
+Nothing here speaks HTTP; `app.py` maps requests to these functions. Jinja is reached only
 through `render.environment`, so every page gets the same sandbox, autoescape and `href` filter
 as the PDF.
 """
@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .compose import TYPES
-from .config import Config
-from .editions import Edition, filter_brief
-from .errors import BriefingError
-from .model import Brief, TheaterSection
-from .pipeline import build_brief
-from .render import environment
-from .store import Store
+from ..brief.compose import TYPES
+from ..brief.editions import Edition, filter_brief
+from ..config import Config
+from ..errors import BriefingError
+from ..model import Brief, TheaterSection
+from ..output.render import environment
+from ..pipeline import build_brief
+from ..store import Store
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A day's window reaches back a day and its trend two weeks: dates near the ends of what

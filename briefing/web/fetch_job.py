@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from .config import Config
-from .fsutil import LockedError
-from .pipeline import fetch_and_store, lock
-from .serve_pages import local_time, nav_only, open_store, render_page
+from ..config import Config
+from ..fsutil import LockedError
+from ..pipeline import fetch_and_store, lock
+from .pages import local_time, nav_only, open_store, render_page
 
 
 class FetchJob:

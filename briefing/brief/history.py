@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..model import StoredItem
+from ..store import Store
 from .compose import stories
-from .model import StoredItem
-from .store import Store
 
 SLOT = timedelta(hours=24)
 DAYS = 14  # the chart's span (today included)

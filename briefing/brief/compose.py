@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .cluster import Context, cluster, cumulative_toll, link_probability
-from .model import (
+from ..model import (
     Brief,
     Coverage,
     Entry,
@@ -25,6 +24,7 @@ from .model import (
     TheaterSection,
     Trend,
 )
+from .cluster import Context, cluster, cumulative_toll, link_probability
 
 if TYPE_CHECKING:
     from .history import DaySummary

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import feedparser
 import nh3
 
-from .model import Fetched, Item, ParsedFeed
+from ..model import Fetched, Item, ParsedFeed
 
 MAX_ITEMS = 2000
 MAX_TITLE = 500

@@ -5,7 +5,7 @@ request head and a cap on connections that have not yet sent one (slow clients c
 a thread nor crowd out a real reader: the oldest waiting connection makes way for a new one),
 a socket timeout per read and write, a cap on concurrent connections, tiny request bodies, a Host check against DNS rebinding, an optional access token, CSRF tokens on
 POST, strict security headers on every response, and routes matched by exact patterns only —
-nothing from the URL ever becomes a file path. Pages live in `serve_pages.py`.
+nothing from the URL ever becomes a file path. Pages live in `pages.py`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .config import Config, ConfigError, load_config
-from .render import STATIC_DIR
-from .serve_fetch import FetchJob
-from .serve_pages import (
+from ..config import Config, ConfigError, load_config
+from ..output.render import STATIC_DIR
+from .fetch_job import FetchJob
+from .pages import (
     DATE_RE,
     MAX_YEAR,
     MIN_YEAR,
@@ -48,7 +48,7 @@ from .serve_pages import (
     render_page,
     sources_page,
 )
-from .serve_security import (
+from .security import (
     TOKEN_COOKIE,
     cookie_value,
     csp,
@@ -81,7 +81,7 @@ TYPES = {
 _TOKEN_IN_URL = re.compile(r"((?:^|[?&\s])token=)[^&\s\"]*")
 
 
-_in_range = in_range  # MIN_YEAR..MAX_YEAR: see serve_pages
+_in_range = in_range  # MIN_YEAR..MAX_YEAR: see pages
 
 
 class PreviewServer(ThreadingHTTPServer):

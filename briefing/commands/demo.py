@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import Config, load_config, parse_config
-from .pipeline import Progress, RunResult, run
+from ..config import Config, load_config, parse_config
+from ..pipeline import Progress, RunResult, run
 
 FEEDS_DIR = Path(__file__).resolve().parent / "demo_feeds"
 ANCHOR = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)  # see demo_feeds/README.md

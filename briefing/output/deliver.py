@@ -29,14 +29,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import quote
 
-from . import coverage
-from .compose import tier
-from .config import Config, SmtpConfig, Subscriber
-from .editions import edition_of, file_slug
-from .errors import BriefingError
-from .fsutil import write_atomic
-from .model import Brief, Entry
-from .store import Store
+from ..brief import coverage
+from ..brief.compose import tier
+from ..config import Config, SmtpConfig, Subscriber
+from ..brief.editions import edition_of, file_slug
+from ..errors import BriefingError
+from ..fsutil import write_atomic
+from ..model import Brief, Entry
+from ..store import Store
 
 log = logging.getLogger(__name__)
 

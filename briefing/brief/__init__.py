@@ -1,0 +1,1 @@
+"""From tagged items to the brief: stories (clustering), history and trends, composition, coverage, editions."""

@@ -1,0 +1,1 @@
+"""Commands beyond the daily job: check, demo, and logging set-up for the CLI."""

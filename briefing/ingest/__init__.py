@@ -1,0 +1,1 @@
+"""Getting reports in: fetching feeds over HTTP and parsing them into items."""

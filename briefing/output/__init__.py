@@ -1,0 +1,1 @@
+"""The brief made readable and delivered: HTML and PDF rendering (templates as package data), email."""

@@ -1,0 +1,1 @@
+"""`briefing serve`: the on-demand preview (server, pages, fetch-now job, security headers)."""
