@@ -67,7 +67,12 @@ def test_same_strike_from_two_outlets_with_different_titles_and_tolls_is_one_ent
     assert (entry.fatalities, entry.fatalities_high) == (28, 31)
     assert entry.actors == ("Israel",)
     # and the reader is told why: the rare words and names both share, the tolls, the time
-    assert "shared words:" in entry.merged and "tal" in entry.merged.split(";")[0]
+    shared = entry.merged.split(";")[0]
+    assert (
+        shared.startswith("shared words:")
+        and len({"rafah", "tal", "al-sultan", "school", "medics"} & set(shared[14:].split(", "))) >= 3
+    )
+    assert "names: Rafah, Sultan, Tal" in entry.merged
     assert "tolls 28–31" in entry.merged and "within 2 h" in entry.merged
 
 
