@@ -159,7 +159,7 @@ def build_brief(
     def tag(since: datetime, until: datetime) -> None:
         nonlocal extractor, tagged
         todo = store.untagged(since, until, version)
-        if todo:  # building the extractor costs ~30 ms: not on every preview page load
+        if todo:  # building the extractor costs ~0.3 s (the learned weights): not on every preview page load
             extractor = extractor or extract.Extractor(extract.load_taxonomy(config.taxonomy))
             store.save_taggings([(i, extractor.tag(it.title, it.summary)) for i, it in todo], version)
             tagged += len(todo)

@@ -2,7 +2,7 @@
 
 Named tuples rather than dataclasses like the rest of ``model.py`` (which re-exports them):
 `briefing tag` imports only this, and importing ``dataclasses`` (it pulls in ``inspect``) cost
-about 20 ms of the command's 50 ms start-up. Immutable, compared by value, ``_replace`` and
+about 20 ms of the command's start-up. Immutable, compared by value, ``_replace`` and
 ``_asdict`` where a dataclass has ``replace`` and ``asdict``.
 """
 
