@@ -17,7 +17,7 @@ from .lexicon import (
     TWO_SIDED,
 )
 from .names import M
-from .syntax import ENDURE, _linked
+from .syntax import ENDURE, tied_to_act
 
 TITLES = frozenset(
     """prime president leader supreme foreign defence defense minister spokesman spokeswoman
@@ -190,7 +190,7 @@ class ActorRules:
                 and (te >= n or toks[te].key in AFTER_PASSIVE or s[toks[te - 1].end : toks[te].start].strip())
             ):
                 subj = []
-            if subj and _linked(toks, subj[-1].j, ti):
+            if subj and tied_to_act(toks, subj[-1].j, ti):
                 agents = self._coord(s, toks, ments, [subj[-1]], cs)
             # the instrument of the subject's verb: "Russia shatters the holiday with a missile barrage"
             elif (
@@ -348,7 +348,7 @@ class ActorRules:
             and ok(cand[-1])
             and cand[-1] is not cand[0]
             and ti - cand[-1].j <= 2
-            and _linked(toks, cand[-1].j, ti)
+            and tied_to_act(toks, cand[-1].j, ti)
             and not re.search(r"[,;:]", s[toks[cand[-1].j - 1].end : toks[ti].start])
         ):
             return [cand[-1]]

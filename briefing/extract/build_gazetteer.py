@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import taxonomy as tx
     from .text import key_of
 
-    base = tx._load_base()
+    base = tx.load_base()
     country_by_iso = {}
     for c in gc.get_countries().values():
         name = {"The Netherlands": "Netherlands", "Timor Leste": "East Timor"}.get(c["name"], c["name"])

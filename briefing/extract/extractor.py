@@ -26,7 +26,7 @@ from datetime import datetime
 from ..tagging import Event, Tagging
 from . import events as ev
 from .actors import ActorRules
-from .item import _ccues, _Ctx, _mk, _old, _parse_date, _st, assemble
+from .item import ItemContext, assemble, is_background_date, make_event, parse_date, sponsor_cues, state_of
 from .lexicon import (
     AID,
     ASSET,
@@ -48,7 +48,7 @@ from .lexicon import (
 from .names import M, NameFinder, name_tables
 from .numbers import fatalities
 from .places import PlaceRules
-from .syntax import _clause
+from .syntax import clause_span
 from .taxonomy import Taxonomy, load_taxonomy
 from .text import clean, sentences, tokens
 from .warm import memo, rxc
@@ -201,7 +201,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
         strig = ev.find(summary) if summary else []
         if not ttrig and not strig:
             return EMPTY
-        when = _parse_date(date)
+        when = parse_date(date)
         sents: list[tuple[str, str, list]] = []
         for kind0, text, trigs in (("title", title, ttrig), ("summary", summary, strig)):
             if not text:
@@ -219,7 +219,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
                 kind = "caption" if mine and kind0 == "summary" and _caption(st) else kind0
                 sents.append((kind, st, mine))
         found: list[tuple[int, Event, str]] = []
-        ctx = _Ctx(title, summary)
+        ctx = ItemContext(title, summary)
         ctx.mentions = self.names_in
         ctx.year = when.year if when else None
         for si, (kind, st, trig) in enumerate(sents):
@@ -239,7 +239,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
             toks = self.sentence_tokens[st] = tokens(st)
             ctx.add_tokens(si, st, toks)
             ments = None  # read on demand by _event (self.names_in)
-            if when and _old(st, when):
+            if when and is_background_date(st, when):
                 continue
             ctx.sent = si
             ctx.last = None
@@ -366,7 +366,7 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
         starts, ends = self._spans(toks)
         ti = bisect_right(ends, a)  # first token ending after the trigger start
         te = bisect_left(starts, b)  # first token starting at/after the trigger end
-        cs, ce = _clause(s, toks, ti, te)
+        cs, ce = clause_span(s, toks, ti, te)
         bs = cs - 1 if cs > 0 and toks[cs - 1].key in BOUND_WORDS else cs
         before = s[toks[bs].start if bs < n else a : a].lower() if bs < ti else ""
         low = self._low[1] if self._low[0] is s else s.lower()
@@ -633,7 +633,10 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
             fat = fatalities(clause)
             if fat is None and a == ctx.first_act and len(clause) < len(s):
                 fat = fatalities(s)
-            evs = [_mk(typ, p, agents, targets, fat, s, cues + _ccues(agents, ments)) for p in places]
+            evs = [
+                make_event(typ, p, agents, targets, fat, s, cues + sponsor_cues(agents, ments))
+                for p in places
+            ]
             return evs if len(evs) > 1 else evs[0]
 
         self._ctx_drop = False
@@ -750,14 +753,14 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
             if not isinstance(places, list):
                 places = [places]
             evs = [
-                _mk(
+                make_event(
                     typ,
                     p,
-                    [_st(m) for m in agents],
-                    [_st(m) for m in targets],
+                    [state_of(m) for m in agents],
+                    [state_of(m) for m in targets],
                     None,
                     s,
-                    cues + _ccues(agents, ments),
+                    cues + sponsor_cues(agents, ments),
                 )
                 for p in places
             ]
@@ -830,4 +833,4 @@ class RuleExtractor(NameFinder, ActorRules, PlaceRules):
         if cue == "coalition" and not agents:
             return None
         place = self._deploy_place(s, toks, ments, ti, te, cs, ce, agents, cue, ctx)
-        return _mk(typ, place, agents, targets, None, s, cues + _ccues(agents, ments))
+        return make_event(typ, place, agents, targets, None, s, cues + sponsor_cues(agents, ments))

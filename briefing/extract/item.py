@@ -178,7 +178,7 @@ def assemble(tax, found, ctx) -> Tagging:
     return Tagging(types=types, theaters=theaters, actors=actors, events=tuple(merged))
 
 
-class _Ctx:
+class ItemContext:
     """Names seen in the item, for theater fall-backs."""
 
     def __init__(self, title: str = "", summary: str = ""):
@@ -343,11 +343,11 @@ PEOPLE = frozenset(
 )
 
 
-def _st(m: M) -> str:
+def state_of(m: M) -> str:
     return m.e.parent or m.e.demonym or m.e.name
 
 
-def _ccues(agents, ments) -> list[str]:
+def sponsor_cues(agents, ments) -> list[str]:
     out = []
     for m in agents:
         if isinstance(m, M) and m.e.actor and m.e.actor != m.e.parent:
@@ -355,9 +355,11 @@ def _ccues(agents, ments) -> list[str]:
     return out
 
 
-def _mk(typ, place, agents, targets, fat, text, cues) -> Event:
-    ags = _uniq(tuple(a if isinstance(a, str) else _st(a) for a in agents))
-    tgs = tuple(t for t in _uniq(tuple(x if isinstance(x, str) else _st(x) for x in targets)) if t not in ags)
+def make_event(typ, place, agents, targets, fat, text, cues) -> Event:
+    ags = _uniq(tuple(a if isinstance(a, str) else state_of(a) for a in agents))
+    tgs = tuple(
+        t for t in _uniq(tuple(x if isinstance(x, str) else state_of(x) for x in targets)) if t not in ags
+    )
     return Event(
         type=typ, theater=place, actors=ags, targets=tgs, fatalities=fat, text=text, cues=_uniq(tuple(cues))
     )
@@ -381,7 +383,7 @@ def _maxn(a, b):
     return max(a, b)
 
 
-def _parse_date(d) -> datetime | None:
+def parse_date(d) -> datetime | None:
     if d is None or d == "":
         return None
     if isinstance(d, datetime):
@@ -398,7 +400,7 @@ MONTH_YEAR = rxc(
 _MONTHISH = rxc(r"\b(?:a(?:pr|ug)|dec|feb|in (?:19|20[01])|ja[n]|ju[ln]|ma[ry]|nov|oct|sep)")
 
 
-def _old(s: str, when: datetime) -> bool:
+def is_background_date(s: str, when: datetime) -> bool:
     """An explicit date more than a week before the item's date: background, not news."""
     if not _MONTHISH.search(s.lower()):
         return False

@@ -7,7 +7,7 @@ import re
 
 from .lexicon import MOBILE_FORCE, NOUN_ONLY, PLACE_PREPS, SEA_OF, SHIP, STATE_FORCE
 from .names import M
-from .syntax import _clause
+from .syntax import clause_span
 from .taxonomy import Taxonomy
 from .warm import rxc
 
@@ -371,7 +371,7 @@ class PlaceRules:
         # anywhere else in the sentence, not the agent's own name
         firsts = set()
         for m in ments:
-            c0, _ = _clause(s, toks, m.i, m.j)
+            c0, _ = clause_span(s, toks, m.i, m.j)
             if m.prep is None and not any(x.i >= c0 and x.i < m.i for x in ments):
                 firsts.add(id(m))
         rest = [

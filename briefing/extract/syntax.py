@@ -9,7 +9,7 @@ from .lexicon import BOUND_WORDS, LINK, STATE_FORCE
 from .warm import rxc
 
 
-def _linked(toks, j, ti) -> bool:
+def tied_to_act(toks, j, ti) -> bool:
     """The subject is tied to the act: only auxiliaries, adverbs, perform-verbs ("carried out",
     "launched") and force nouns ("troops", "forces") between them."""
     unknown = 0
@@ -93,7 +93,7 @@ def _as_well_as(toks, k) -> bool:
     )
 
 
-def _clause(s, toks, ti, te):
+def clause_span(s, toks, ti, te):
     n = len(toks)
     b = _bounds(s, toks)
     cs = min(ti, n)

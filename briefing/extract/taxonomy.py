@@ -134,7 +134,7 @@ def _rows(fname: str):
             yield line.rstrip("\n").split("\t")
 
 
-def _load_base(with_gazetteer: bool = True) -> Taxonomy:
+def load_base(with_gazetteer: bool = True) -> Taxonomy:
     t = Taxonomy()
     theater_rows = list(_rows("theaters.tsv"))
     for r in theater_rows:
@@ -198,7 +198,7 @@ def load_taxonomy(overrides: dict | None = None) -> Taxonomy:
     (one of state, group, unit, leader), ``home`` to the parent's home theater. Problems raise
     ``ValueError`` naming the path, e.g. ``taxonomy.places.Foo: unknown theater 'Bar'``.
     """
-    t = _load_base()
+    t = load_base()
     if not overrides:
         return t
     if not isinstance(overrides, dict):
