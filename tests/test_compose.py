@@ -417,3 +417,31 @@ def test_a_cumulative_toll_is_context_not_the_days_casualties():
     by_text = {e.text: e for e in b.entries}
     assert by_text[text].fatalities is None and by_text["Air strike kills 12 in Rafah"].fatalities == 12
     assert b.takeaways[0].text == "Air strike kills 12 in Rafah"  # the day's event leads
+
+
+def test_a_big_day_of_similar_reports_is_not_chained_into_one_entry():
+    # one phrasing, many places, several outlets: each report resembles the next, and a chain of
+    # resemblances must not fold distinct clashes into one entry
+    towns = [
+        "Tulkarm",
+        "Nablus",
+        "Jenin",
+        "Tubas",
+        "Qalqilya",
+        "Hebron",
+        "Salfit",
+        "Jericho",
+        "Bethlehem",
+        "Ramallah",
+    ]
+    items = [
+        item(
+            f"Wire {'ABC'[i % 3]}",
+            f"Gunfire exchanged near {t} as troops raid homes",
+            1 + i * 0.5,
+            [inc("West Bank", ["Israel"], None, f"Gunfire exchanged near {t} as troops raid homes")],
+            f"Soldiers and gunmen exchanged fire in {t} during a raid on homes, residents said.",
+        )
+        for i, t in enumerate(towns)
+    ]
+    assert len(brief(items).entries) >= 8
