@@ -6,8 +6,10 @@ learned from hand-labelled pairs (`merge_model.json`, trained by `python -m
 briefing.learn.pairs train` on corpus/pairs.jsonl): IDF-weighted word overlap of title + lead
 and of the titles (words every report shares, "strike", "Gaza", count for little; "Jabalia",
 "bureau chief" for much), shared and disjoint rare names, agreeing or contradicting death tolls,
-the time between them and whether one outlet wrote both. Linked events form one entry
-(single link within the window), its representative the first report. Roundups only join.
+the time between them and whether one outlet wrote both; reports naming different rare names
+and none in common are never linked. Oldest first, a report joins the happening it is most
+strongly linked to if it is also fairly linked to that happening's other reports (no chains);
+the entry's representative is the first report. Roundups only join.
 """
 
 from __future__ import annotations
