@@ -39,6 +39,7 @@ RARE_KEYS = 20
 # of 0.7 costs one merge of 181; with single link, 3,000 invented reports of a day became 27
 # entries, with this 130.
 MEAN_FLOOR = 0.7
+RECENT = 7  # with the first, the reports of a happening a newcomer is compared with
 _STOP = frozenset(
     "the of in on at to for and or by with from as is are was were has have had be been "
     "it its this that after over into says said say amid than more about also their they "
@@ -153,10 +154,19 @@ class Context:
             k: frozenset(nm for nm in ns if name_df[nm] <= rare and nm.lower() not in lower)
             for k, ns in name_sets.items()
         }
+        self._weights: dict[frozenset[str], float] = {}
 
     def overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
-        union = sum(self.idf.get(w, 1.0) for w in a | b)
-        return sum(self.idf.get(w, 1.0) for w in a & b) / union if union else 0.0
+        # |a ∪ b| = |a| + |b| − |a ∩ b| in IDF weight: only the (small) intersection is summed
+        shared = sum(self.idf.get(w, 1.0) for w in a & b)
+        union = self._weight(a) + self._weight(b) - shared
+        return shared / union if union else 0.0
+
+    def _weight(self, bag: frozenset[str]) -> float:
+        w = self._weights.get(bag)
+        if w is None:
+            w = self._weights[bag] = sum(self.idf.get(x, 1.0) for x in bag)
+        return w
 
     def why(self, c: Cluster) -> str:
         """Why these reports are one entry, in the reader's terms: the rarest words and names
@@ -255,15 +265,18 @@ def cluster(
         index = by_word.setdefault(bucket, {})
         seen: set[int] = set()
         best, best_p = None, model["threshold"]
-        for w in keys(item):
-            for c in index.get(w, ()):
-                if id(c) in seen or item.published - c.items[-1].published > MAX_GAP:
-                    continue
-                seen.add(id(c))
-                ps = [linked((m, e), (item, ev)) for m, e in zip(c.items, c.events)]
-                p = max(ps)
-                if p >= best_p and sum(ps) / len(ps) >= MEAN_FLOOR:
-                    best, best_p = c, p
+        for c in (c for w in keys(item) for c in index.get(w, ())):
+            if id(c) in seen or item.published - c.items[-1].published > MAX_GAP:
+                continue
+            seen.add(id(c))
+            # its first report and its latest ones: a long story's early reports say little
+            # about today's update, and a big day must not compare every pair
+            members = list(zip(c.items, c.events))
+            members = members[:1] + members[1:][-RECENT:]
+            ps = [linked(m, (item, ev)) for m in members]
+            p = max(ps)
+            if p >= best_p and sum(ps) / len(ps) >= MEAN_FLOOR:
+                best, best_p = c, p
         if best is None:
             best = Cluster(ev)
             clusters.append(best)
