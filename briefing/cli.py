@@ -51,7 +51,7 @@ def _summary(result, started: float) -> None:
     b = result.brief
     failed = [s for s in b.sources if not s.ok]
     print(
-        f"brief {b.date}: {len(b.entries)} events in {sum(1 for s in b.sections if s.count)} theaters from "
+        f"brief {b.date}: {len(b.entries)} events in {len(b.active_sections)} theaters from "
         f"{b.items_in_window} reports; {len(b.sources) - len(failed)}/{len(b.sources)} sources ok; "
         f"{time.monotonic() - started:.1f} s",
         file=sys.stderr,
@@ -60,8 +60,9 @@ def _summary(result, started: float) -> None:
         print(f"  source failed: {s.name}: {s.error}", file=sys.stderr)
     from .brief.coverage import note
 
-    if note(b):
-        print(f"  {note(b)}", file=sys.stderr)
+    line = note(b)
+    if line:
+        print(f"  {line}", file=sys.stderr)
     print(result.files.get("brief.html", result.folder))
 
 

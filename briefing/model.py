@@ -211,3 +211,8 @@ class Brief:
     @property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for s in self.sections for e in (*s.incidents, *s.threats, *s.deployments))
+
+    @property
+    def active_sections(self) -> tuple[TheaterSection, ...]:
+        """The theaters with events of their own (not those only cross-referenced)."""
+        return tuple(s for s in self.sections if s.count)

@@ -184,7 +184,7 @@ def build_brief(
         background=background,
         usual=usual,
     )
-    progress(f"compose: {len(brief.entries)} events in {sum(1 for s in brief.sections if s.count)} theaters")
+    progress(f"compose: {len(brief.entries)} events in {len(brief.active_sections)} theaters")
     return brief
 
 

@@ -263,9 +263,10 @@ def cluster(
     for item, ev in firsts:
         bucket = (ev.type, ev.theater)
         index = by_word.setdefault(bucket, {})
+        rare = keys(item)
         seen: set[int] = set()
         best, best_p = None, model["threshold"]
-        for c in (c for w in keys(item) for c in index.get(w, ())):
+        for c in (c for w in rare for c in index.get(w, ())):
             if id(c) in seen or item.published - c.items[-1].published > MAX_GAP:
                 continue
             seen.add(id(c))
@@ -283,7 +284,7 @@ def cluster(
             buckets.setdefault(bucket, []).append(best)
         best.items.append(item)
         best.events.append(ev)
-        for w in keys(item):
+        for w in rare:
             group = index.setdefault(w, [])
             if not group or group[-1] is not best:
                 group.append(best)

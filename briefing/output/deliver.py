@@ -164,7 +164,7 @@ def text_body(brief: Brief, sender: str | None = None) -> str:
             lines += textwrap.wrap(e.text, 76, initial_indent="    ", subsequent_indent="    ")
         lines.append("")
     lines.append("BY THEATER")
-    active = [s for s in brief.sections if s.count]  # not the cross-reference-only theaters
+    active = brief.active_sections
     if active:
         width = max(len("Theater"), *(len(s.theater) for s in active))
         lines.append(f"  {'Theater':<{width}}  Incidents  Threats  Deployments")
@@ -264,7 +264,7 @@ def html_body(brief: Brief, sender: str | None = None) -> str:
             f'cellspacing="0" border="0" style="border-collapse:collapse;">{"".join(items)}</table></td></tr>'
         )
     rows.append(heading("By theater"))
-    active = [s for s in brief.sections if s.count]  # not the cross-reference-only theaters
+    active = brief.active_sections
     if active:
         th = (
             f"padding:7px 8px;background:{PAPER};border-bottom:1px solid {RULE};font-family:{FONT};"
